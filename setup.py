@@ -7,7 +7,7 @@ from setuptools import find_packages, setup
 
 HERE = Path(__file__).parent
 VERSION = re.search(
-    r'^__version__ = "([^"]+)"', (HERE / "message_media_messages" / "__init__.py").read_text(), re.M
+    r'^SDK_VERSION = "([^"]+)"', (HERE / "message_media_messages" / "configuration.py").read_text(), re.M
 ).group(1)
 
 setup(
@@ -35,7 +35,7 @@ setup(
     },
     entry_points={
         "console_scripts": ["messagemedia = message_media_messages.cli:main"],
-        "pytest11": ["message_media_messages = message_media_messages.sandbox.pytest_plugin"],
+        "pytest11": ["message_media_messages = message_media_messages.pytest_plugin"],
     },
     classifiers=[
         "Programming Language :: Python :: 3",

@@ -1,0 +1,204 @@
+"""BaseController: build a request once, sign it, send it with retries, map the status, parse."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+from ..exceptions.api_exception import (
+    APIException,
+    AuthenticationError,
+    BadRequestError,
+    NotFoundError,
+    Problem,
+    RateLimitError,
+    ServerError,
+    TransportError,
+    UnexpectedResponseError,
+    ValidationError,
+)
+from ..http.http_context import HttpContext
+from ..http.http_request import HttpRequest
+from ..http.http_response import HttpResponse
+from ..http.retry import STATUS, RetryPolicy, parse_retry_after
+
+T = TypeVar("T")
+logger = logging.getLogger("message_media_messages")
+
+
+@dataclass
+class Core:
+    """What every controller of one client shares (built by the client).
+
+    Attributes:
+        send: sends one request (the transport's `send`).
+        sign: adds the auth headers to a request, for its exact method, path and body.
+        retry: the retry policy.
+        headers: headers sent on every call (`User-Agent`, `Accept`).
+        account_id: the default `Account` header, or None.
+        sleep: sleeps between retries.
+        clock: POSIX time, for `Retry-After` dates.
+        call_back: an optional 2.x `HttpCallBack` (`on_before_request`, `on_after_response`).
+        base_uri: the API root, e.g. "https://api.messagemedia.com" (a path part is
+            prefixed to every request path, and signed with it).
+    """
+
+    send: Callable[[HttpRequest], HttpResponse]
+    sign: Callable[[HttpRequest], None]
+    retry: RetryPolicy
+    headers: dict[str, str]
+    account_id: str | None = None
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+    call_back: Any = None
+    base_uri: str = ""
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.base_uri)
+        self.path_prefix = parts.path.rstrip("/")
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+
+
+class BaseController:
+    """The shared request pipeline under every endpoint method."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        payload: Any = None,
+        idempotent: bool,
+        account_header: str | None,
+        parse: Callable[[Any], T] | None = None,
+        bad_request: type[APIException] = BadRequestError,
+    ) -> T | Any:
+        """Run one API call and return its parsed result.
+
+        Args:
+            method: "GET", "POST" or "PUT".
+            path: the request path, already percent-encoded.
+            payload: the JSON-ready body, serialised once here, or None.
+            idempotent: whether repeating the call is harmless (decides retries).
+            account_header: the sub-account for this call, overriding the client's.
+            parse: builds the result model from the decoded JSON; None when the
+                endpoint owes no JSON (the decoded body, if any, is returned).
+            bad_request: the exception class for HTTP 400.
+        """
+        request = self._build(method, path, payload, account_header)
+        response = self._send_with_retries(request, idempotent)
+        context = HttpContext(request, response)
+        if self._core.call_back is not None:
+            self._core.call_back.on_after_response(context)
+        if not 200 <= response.status_code <= 208:
+            raise _status_error(context, idempotent, bad_request, self._core.clock())
+        if parse is None:
+            return response.json_or_none()
+        return _parsed(context, parse)
+
+    def _build(
+        self, method: str, path: str, payload: Any, account_header: str | None
+    ) -> HttpRequest:
+        headers = dict(self._core.headers)
+        account = account_header if account_header is not None else self._core.account_id
+        if account:
+            headers["Account"] = account
+        body = None
+        if payload is not None:
+            body = _serialise(payload)
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        path = self._core.path_prefix + path
+        return HttpRequest(method, path, headers, body, self._core.origin + path)
+
+    def _send_with_retries(self, request: HttpRequest, idempotent: bool) -> HttpResponse:
+        policy, retries = self._core.retry, 0
+        while True:
+            self._core.sign(request)
+            if self._core.call_back is not None:
+                self._core.call_back.on_before_request(request)
+            started = time.perf_counter()
+            try:
+                response = self._core.send(request)
+            except TransportError as err:
+                _log(request, err.failure, started)
+                delay = policy.delay(retries) if policy.may_retry(
+                    idempotent=idempotent, failure=err.failure
+                ) else None
+                if delay is None:
+                    maybe_sent = err.maybe_sent and not idempotent
+                    raise err.retold(attempts=retries + 1, maybe_sent=maybe_sent) from err
+            else:
+                _log(request, str(response.status_code), started)
+                delay = self._status_delay(response, idempotent, retries)
+                if delay is None:
+                    return response
+            self._core.sleep(delay)
+            retries += 1
+
+    def _status_delay(self, response: HttpResponse, idempotent: bool, retries: int) -> float | None:
+        status = response.status_code
+        if status < 429 or not self._core.retry.may_retry(
+            idempotent=idempotent, failure=STATUS, status=status
+        ):
+            return None
+        wait = parse_retry_after(response.headers.get("retry-after"), self._core.clock())
+        return self._core.retry.delay(retries, wait)
+
+
+def path_for(template: str, message_id: str) -> str:
+    """The path with the message id percent-encoded into it."""
+    return template.format(quote(message_id, safe=""))
+
+
+def _serialise(payload: Any) -> bytes:
+    try:
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return text.encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise ValidationError([Problem("body", f"must be JSON-serialisable ({exc})")]) from exc
+
+
+def _parsed(context: HttpContext, parse: Callable[[Any], T]) -> T:
+    response = context.response
+    reason = "the response body is empty where JSON was expected"
+    if response.content:
+        try:
+            result = parse(json.loads(response.content))
+            if result is None:
+                raise TypeError("expected a JSON object, got null")
+            return result
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            reason = f"the response body is not the expected JSON ({exc.__class__.__name__}: {exc})"
+    raise UnexpectedResponseError(reason, context)
+
+
+def _status_error(
+    context: HttpContext, idempotent: bool, bad_request: type[APIException], now: float
+) -> APIException:
+    status = context.response.status_code
+    if status == 400:
+        return bad_request("the API rejected the request", context)
+    if status in (401, 403):
+        return AuthenticationError("not authorised", context)
+    if status == 404:
+        return NotFoundError("not found", context)
+    if status == 429:
+        wait = parse_retry_after(context.response.headers.get("retry-after"), now)
+        return RateLimitError("rate limited", context, retry_after=wait)
+    if status >= 500:
+        return ServerError("server error", context, maybe_sent=not idempotent)
+    return APIException("HTTP response not OK", context)
+
+
+def _log(request: HttpRequest, outcome: str, started: float) -> None:
+    if logger.isEnabledFor(logging.DEBUG):
+        elapsed = (time.perf_counter() - started) * 1000
+        logger.debug("%s %s -> %s in %.1f ms", request.http_method, request.path, outcome, elapsed)

@@ -1,0 +1,97 @@
+"""MessagesController: send, get status, cancel a scheduled message, check credits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import validation
+from ..exceptions.send_messages_400_response_exception import SendMessages400ResponseException
+from ..models.cancel_scheduled_message_request import CancelScheduledMessageRequest
+from ..models.get_message_status_response import GetMessageStatusResponse
+from ..models.send_messages_request import SendMessagesRequest
+from ..models.send_messages_response import SendMessagesResponse
+from .base_controller import BaseController, path_for
+
+
+class MessagesController(BaseController):
+    """The `/v1/messages` endpoints (`client.messages`)."""
+
+    def send_messages(
+        self,
+        body: SendMessagesRequest | Mapping[str, Any],
+        account_header: str | None = None,
+    ) -> SendMessagesResponse:
+        """Submit up to 100 SMS, MMS or text-to-voice messages.
+
+        Never retried once the request may have reached the server: a failure then
+        raises with `maybe_sent=True` instead of risking a double send.
+
+        Args:
+            body: a `SendMessagesRequest`, or a dict `{"messages": [...]}`.
+            account_header: sub-account to send from (the `Account` header).
+
+        Raises:
+            ValidationError: a message breaks an API rule; nothing was sent.
+            SendMessages400ResponseException: the API rejected the request; nothing was sent.
+        """
+        return self._call(
+            "POST",
+            "/v1/messages",
+            payload=validation.send_body(body),
+            idempotent=False,
+            account_header=account_header,
+            parse=SendMessagesResponse.from_dictionary,
+            bad_request=SendMessages400ResponseException,
+        )
+
+    def get_message_status(
+        self, message_id: str, account_header: str | None = None
+    ) -> GetMessageStatusResponse:
+        """The message as the API holds it now, with its current `status`.
+
+        Raises:
+            NotFoundError: no such message (or older than 45 days).
+        """
+        path = path_for("/v1/messages/{}", validation.message_id(message_id))
+        return self._call(
+            "GET",
+            path,
+            idempotent=True,
+            account_header=account_header,
+            parse=GetMessageStatusResponse.from_dictionary,
+        )
+
+    def cancel_scheduled_message(
+        self,
+        message_id: str,
+        body: CancelScheduledMessageRequest | Mapping[str, Any] | None = None,
+        account_header: str | None = None,
+    ) -> Any:
+        """Cancel a message that is still `scheduled` (sent as a real PUT).
+
+        Returns:
+            The decoded response body, or None when the API sends none.
+
+        Raises:
+            BadRequestError: the message is not scheduled any more.
+            NotFoundError: no such message.
+        """
+        path = path_for("/v1/messages/{}", validation.message_id(message_id))
+        return self._call(
+            "PUT",
+            path,
+            payload=validation.cancel_body(body),
+            idempotent=True,
+            account_header=account_header,
+        )
+
+    def check_credits_remaining(self, account_header: str | None = None) -> Any:
+        """The prepaid credits left on the account (the decoded JSON, as in 2.x)."""
+        return self._call(
+            "GET", "/v1/messaging/credits", idempotent=True, account_header=account_header
+        )
+
+    # The official 1.1.0 names.
+    create_send_messages = send_messages
+    update_cancel_scheduled_message = cancel_scheduled_message

@@ -1,0 +1,48 @@
+"""RepliesController: check and confirm replies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import validation
+from ..models.check_replies_response import CheckRepliesResponse
+from ..models.confirm_replies_as_received_request import ConfirmRepliesAsReceivedRequest
+from .base_controller import BaseController
+
+
+class RepliesController(BaseController):
+    """The `/v1/replies` endpoints (`client.replies`)."""
+
+    def check_replies(self, account_header: str | None = None) -> CheckRepliesResponse:
+        """The oldest (up to 100) replies not yet confirmed."""
+        return self._call(
+            "GET",
+            "/v1/replies",
+            idempotent=True,
+            account_header=account_header,
+            parse=CheckRepliesResponse.from_dictionary,
+        )
+
+    def confirm_replies_as_received(
+        self,
+        body: ConfirmRepliesAsReceivedRequest | Mapping[str, Any],
+        account_header: str | None = None,
+    ) -> None:
+        """Mark up to 100 replies as processed, so checks stop returning them.
+
+        Args:
+            body: a request model, or a dict `{"reply_ids": [...]}`.
+            account_header: the sub-account the replies belong to.
+        """
+        self._call(
+            "POST",
+            "/v1/replies/confirmed",
+            payload=validation.confirm_body(body, "reply_ids"),
+            idempotent=True,
+            account_header=account_header,
+        )
+
+    # The official 1.1.0 names.
+    get_check_replies = check_replies
+    create_confirm_replies_as_received = confirm_replies_as_received

@@ -1,0 +1,222 @@
+"""The whole exception tree of the SDK: one root, a response branch and a transport branch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..http.http_context import HttpContext
+
+
+class MessageMediaError(Exception):
+    """Root of every error this SDK raises.
+
+    Attributes:
+        maybe_sent: True when the request may have reached the server and been acted on
+            (a send that may have gone out); such a call is never retried automatically.
+    """
+
+    maybe_sent: bool = False
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: which message (if any), which field, and what the rule says."""
+
+    field: str
+    rule: str
+    index: int | None = None
+
+    def __str__(self) -> str:
+        where = self.field if self.index is None else f"messages[{self.index}].{self.field}"
+        return f"{where}: {self.rule}"
+
+
+class ConfigurationError(MessageMediaError, ValueError):
+    """The client was configured with a value it cannot use (or without credentials)."""
+
+
+class ValidationError(MessageMediaError, ValueError):
+    """A request breaks a documented API rule; raised before anything is sent.
+
+    Attributes:
+        problems: every broken rule found, in order.
+        field, rule, index: those of the first problem.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        first = self.problems[0]
+        self.field, self.rule, self.index = first.field, first.rule, first.index
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class APIException(MessageMediaError):
+    """The API answered with a status the call does not accept, or an unreadable body.
+
+    Keeps the official attributes `response_code` and `context`, and adds the parsed error.
+
+    Attributes:
+        response_code: the HTTP status (also as `status_code`).
+        context: the `HttpContext` (request and response) of the failed call.
+        message: the server's `message`, if its body had one.
+        details: the server's `details` list (empty if none).
+        body: the raw response body as text.
+    """
+
+    def __init__(self, reason: str, context: HttpContext, *, maybe_sent: bool = False) -> None:
+        self.reason = reason
+        self.context = context
+        self.response_code = context.response.status_code
+        self.maybe_sent = maybe_sent
+        self.body = context.response.text
+        self.message, self.details = _error_fields(context.response.json_or_none())
+        super().__init__(self._describe())
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status of the response (alias of `response_code`)."""
+        return self.response_code
+
+    @property
+    def method(self) -> str:
+        """The HTTP method of the failed request."""
+        return self.context.request.http_method
+
+    @property
+    def path(self) -> str:
+        """The path of the failed request."""
+        return self.context.request.path
+
+    def _describe(self) -> str:
+        text = f"{self.method} {self.path} -> HTTP {self.response_code}: {self.reason}"
+        if self.message:
+            text += f": {self.message}"
+        if self.details:
+            text += " [" + "; ".join(self.details) + "]"
+        if self.maybe_sent:
+            text += " (maybe_sent: the request may have been processed; not retried)"
+        return text
+
+
+def _error_fields(data: Any) -> tuple[str | None, list[str]]:
+    """Extract `message` and `details` from an error body, tolerating any shape."""
+    if not isinstance(data, dict):
+        return None, []
+    message = data.get("message")
+    details = data.get("details")
+    text = message if isinstance(message, str) else None
+    items = [str(d) for d in details] if isinstance(details, list) else []
+    return text, items
+
+
+class BadRequestError(APIException):
+    """HTTP 400: the API rejected the request; nothing of it was processed."""
+
+
+class AuthenticationError(APIException):
+    """HTTP 401 or 403: bad credentials, unknown sub-account, or a feature not enabled."""
+
+
+class NotFoundError(APIException):
+    """HTTP 404: no such message (or it is older than the API's 45-day retention)."""
+
+
+class RateLimitError(APIException):
+    """HTTP 429: the API refused the request without processing it.
+
+    Attributes:
+        retry_after: seconds the server asked us to wait, if it said.
+    """
+
+    def __init__(
+        self, reason: str, context: HttpContext, *, retry_after: float | None = None
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(reason, context)
+
+
+class ServerError(APIException):
+    """HTTP 5xx: the API failed; for a send, the messages may or may not have gone out."""
+
+
+class UnexpectedResponseError(APIException):
+    """A success status whose body is empty, truncated, not JSON, or of the wrong shape."""
+
+
+class TransportError(MessageMediaError):
+    """No usable response came back: the connection failed, reset or timed out.
+
+    Instances raised by the transport are also instances of the matching
+    `requests.exceptions` class, so code written for the official SDK still catches them.
+
+    Attributes:
+        method, path: the request that failed.
+        maybe_sent: False when the request provably never left (connect failure).
+        attempts: how many times the request was tried.
+        failure: the failure kind (see `http.retry`): "connect", "read_timeout", ...
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        method: str,
+        path: str,
+        maybe_sent: bool,
+        attempts: int = 1,
+        failure: str = "",
+    ) -> None:
+        self.reason = reason
+        self.failure = failure
+        self.method = method
+        self.path = path
+        self.maybe_sent = maybe_sent
+        self.attempts = attempts
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        text = f"{self.method} {self.path}: {self.reason}"
+        if self.attempts > 1:
+            text += f" (after {self.attempts} attempts)"
+        if self.maybe_sent:
+            text += " (maybe_sent: the request may have reached the server; not retried)"
+        return text
+
+    def retold(self, *, attempts: int, maybe_sent: bool) -> TransportError:
+        """The same error (same class), as it reads after `attempts` tries."""
+        return type(self)(
+            self.reason,
+            method=self.method,
+            path=self.path,
+            maybe_sent=maybe_sent,
+            attempts=attempts,
+            failure=self.failure,
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = (self.reason, self.method, self.path, self.maybe_sent, self.attempts, self.failure)
+        return (_rebuild_transport_error, (type(self), *state))
+
+
+def _rebuild_transport_error(
+    cls: type[TransportError],
+    reason: str,
+    method: str,
+    path: str,
+    maybe_sent: bool,
+    attempts: int,
+    failure: str,
+) -> TransportError:
+    return cls(
+        reason, method=method, path=path, maybe_sent=maybe_sent, attempts=attempts, failure=failure
+    )
+
+
+class APIConnectionError(TransportError):
+    """The connection could not be made, or broke before a response arrived."""
+
+
+class APITimeoutError(TransportError):
+    """Connecting or reading took longer than the configured timeout or deadline."""

@@ -1,0 +1,44 @@
+"""HttpResponse: the plain data of one response."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class HttpResponse:
+    """One HTTP response.
+
+    Attributes:
+        status_code: the HTTP status.
+        headers: response headers, names in lower case.
+        content: the raw body bytes.
+    """
+
+    status_code: int
+    headers: dict[str, str] = field(default_factory=dict)
+    content: bytes = b""
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8 (undecodable bytes replaced)."""
+        return self.content.decode("utf-8", "replace")
+
+    @property
+    def raw_body(self) -> str:
+        """The body as text (2.x attribute name)."""
+        return self.text
+
+    def json_or_none(self) -> Any:
+        """The body parsed as JSON, or None when it is empty or not JSON."""
+        if not self.content:
+            return None
+        try:
+            return json.loads(self.content)
+        except (ValueError, RecursionError):
+            return None
+
+    def __repr__(self) -> str:
+        return f"HttpResponse({self.status_code}, {len(self.content)} body bytes)"

@@ -1,0 +1,90 @@
+"""RetryPolicy: which failures may be retried, how long to wait, and `Retry-After`."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+
+# Failure kinds, as the transport classifies them.
+CONNECT = "connect"  # no connection was made: the request provably never left
+CONNECT_TIMEOUT = "connect_timeout"  # connecting timed out: never left either
+READ_TIMEOUT = "read_timeout"  # sent, no (complete) answer in time: may have been processed
+RESET = "reset"  # the connection broke after the request was written: may have been processed
+STATUS = "status"  # an answer came back with a retryable status
+
+NEVER_LEFT = frozenset({CONNECT, CONNECT_TIMEOUT})
+RETRYABLE_IF_IDEMPOTENT = frozenset({500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Decides whether a failed attempt is tried again, and after how long.
+
+    Connect failures and 429 answers are retried for every call, sends included:
+    the request was refused before any processing. 5xx answers, read timeouts and
+    resets are retried only for idempotent calls, so a send is never repeated once
+    it may have reached the server.
+
+    Attributes:
+        max_retries: retries after the first attempt (0 disables retrying).
+        backoff_base: first backoff in seconds; doubles on each retry.
+        backoff_max: cap of one backoff.
+        retry_after_max: longest `Retry-After` honoured; a longer one is not waited
+            for and the 429 is raised with its `retry_after`.
+        random: jitter source returning [0, 1); injectable for tests.
+    """
+
+    max_retries: int = 2
+    backoff_base: float = 0.5
+    backoff_max: float = 8.0
+    retry_after_max: float = 30.0
+    random: Callable[[], float] = field(default=random.random, repr=False, compare=False)
+
+    def may_retry(self, *, idempotent: bool, failure: str, status: int | None = None) -> bool:
+        """Whether this kind of failure may be tried again for this kind of call.
+
+        Args:
+            idempotent: True for calls that are safe to repeat (GET, cancel, confirm).
+            failure: one of the module's failure kinds.
+            status: the HTTP status, when `failure` is STATUS.
+        """
+        if failure in NEVER_LEFT or (failure == STATUS and status == 429):
+            return True
+        if failure == STATUS:
+            return idempotent and status in RETRYABLE_IF_IDEMPOTENT
+        return idempotent and failure in (READ_TIMEOUT, RESET)
+
+    def delay(self, retry_number: int, retry_after: float | None = None) -> float | None:
+        """Seconds to wait before retry number `retry_number` (0-based), or None to give up.
+
+        Args:
+            retry_number: how many retries were already made.
+            retry_after: the server's `Retry-After` in seconds, if it sent one.
+        """
+        if retry_number >= self.max_retries:
+            return None
+        if retry_after is not None:
+            return retry_after if retry_after <= self.retry_after_max else None
+        ceiling = min(self.backoff_max, self.backoff_base * (2**retry_number))
+        return ceiling * (0.5 + self.random() / 2)  # "equal jitter": never less than half
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date).
+
+    Args:
+        value: the header value, or None.
+        now: the current POSIX time, for the HTTP-date form.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - now) if when.tzinfo else None

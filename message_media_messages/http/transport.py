@@ -1,0 +1,137 @@
+"""The only module that imports requests: pooled HTTP, with its errors mapped to ours."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as u3
+
+from ..exceptions.api_exception import APIConnectionError, APITimeoutError, TransportError
+from . import retry
+from .http_request import HttpRequest
+from .http_response import HttpResponse
+
+
+class _ConnectionError(APIConnectionError, requests.exceptions.ConnectionError):
+    """An APIConnectionError that code written for 2.x catches as a requests error."""
+
+
+class _ConnectTimeout(APITimeoutError, requests.exceptions.ConnectTimeout):
+    """A connect timeout, also a requests ConnectTimeout."""
+
+
+class _ReadTimeout(APITimeoutError, requests.exceptions.ReadTimeout):
+    """A read timeout, also a requests ReadTimeout."""
+
+
+class Transport:
+    """Sends `HttpRequest`s over one pool of keep-alive connections to the API host.
+
+    Only the scheme, host and port of `base_uri` are used here; request paths come
+    complete (with any path prefix of the base URI), exactly as they were signed.
+
+    It reads what requests would read from the environment (proxies, `NO_PROXY`,
+    `REQUESTS_CA_BUNDLE`/`CURL_CA_BUNDLE`) once, at construction, instead of on
+    every call, then drives requests' own urllib3 pool directly.
+    """
+
+    def __init__(
+        self,
+        base_uri: str,
+        *,
+        timeout: tuple[float, float],
+        verify: bool | str = True,
+        proxies: dict[str, str] | None = None,
+        pool_maxsize: int = 10,
+    ) -> None:
+        session = requests.Session()
+        settings = session.merge_environment_settings(base_uri, proxies or {}, None, verify, None)
+        session.close()
+        self._adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_maxsize, pool_block=False)
+        self._timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
+        self._base = urllib3.util.parse_url(base_uri)
+        proxy = requests.utils.select_proxy(base_uri, settings["proxies"])
+        manager = self._adapter.proxy_manager_for(proxy) if proxy else self._adapter.poolmanager
+        tls = _tls_pool_kwargs(settings["verify"]) if self._base.scheme == "https" else {}
+        self._manager: Any = manager
+        self._proxied = bool(proxy)
+        self._pool = manager.connection_from_host(
+            self._base.host, self._base.port, self._base.scheme, pool_kwargs=tls
+        )
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        """Send one request and return the whole response.
+
+        Raises:
+            APIConnectionError: no connection, or it broke before the response was read.
+            APITimeoutError: connecting or a read took longer than the timeout.
+        """
+        path = request.path  # includes any path prefix of the base URI: it is what was signed
+        try:
+            if self._proxied:  # the proxy manager adds proxy headers and the URL form
+                url = f"{self._base.scheme}://{self._base.netloc}{path}"
+                raw = self._manager.urlopen(
+                    request.http_method,
+                    url,
+                    body=request.body,
+                    headers=request.headers,
+                    retries=False,
+                    redirect=False,
+                    timeout=self._timeout,
+                )
+            else:
+                raw = self._pool.urlopen(
+                    request.http_method,
+                    path,
+                    body=request.body,
+                    headers=request.headers,
+                    retries=False,
+                    redirect=False,
+                    timeout=self._timeout,
+                    assert_same_host=False,
+                )
+        except (u3.HTTPError, OSError) as exc:
+            raise _mapped(exc, request) from exc
+        headers = {name.lower(): value for name, value in raw.headers.items()}
+        return HttpResponse(raw.status, headers, raw.data)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._adapter.close()
+
+
+def _tls_pool_kwargs(verify: bool | str) -> dict[str, Any]:
+    """urllib3 pool settings for TLS, as requests derives them from `verify`."""
+    if verify is False:
+        return {"cert_reqs": "CERT_NONE", "ca_certs": None, "ca_cert_dir": None}
+    bundle = verify if isinstance(verify, str) else requests.utils.DEFAULT_CA_BUNDLE_PATH
+    if os.path.isdir(bundle):
+        return {"cert_reqs": "CERT_REQUIRED", "ca_certs": None, "ca_cert_dir": bundle}
+    return {"cert_reqs": "CERT_REQUIRED", "ca_certs": bundle, "ca_cert_dir": None}
+
+
+def _mapped(exc: BaseException, request: HttpRequest) -> TransportError:
+    """Our error for a urllib3 or socket failure, classified by whether it may have been sent."""
+    where = {"method": request.http_method, "path": request.path}
+    if isinstance(exc, u3.ConnectTimeoutError) and not isinstance(exc, u3.NewConnectionError):
+        return _ConnectTimeout(
+            f"connect timed out: {exc}", maybe_sent=False, failure=retry.CONNECT_TIMEOUT, **where
+        )
+    if isinstance(exc, (u3.NewConnectionError, u3.ProxyError, u3.SSLError)):
+        return _ConnectionError(
+            f"could not connect: {exc}", maybe_sent=False, failure=retry.CONNECT, **where
+        )
+    if isinstance(exc, (u3.ReadTimeoutError, TimeoutError)):
+        return _ReadTimeout(
+            f"read timed out: {exc}", maybe_sent=True, failure=retry.READ_TIMEOUT, **where
+        )
+    return _ConnectionError(
+        f"connection broken before the response was complete: {exc}",
+        maybe_sent=True,
+        failure=retry.RESET,
+        **where,
+    )

@@ -1,0 +1,216 @@
+"""Shared machinery of the models: dict conversion both ways, read access by JSON key, enums."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar, overload
+
+from .timestamps import coerce_timestamp, format_timestamp, parse_timestamp
+
+M = TypeVar("M", bound="Model")
+
+Converter = Callable[[Any, str], Any]
+
+
+class StringEnum:
+    """Base of the enums: plain classes of string constants, as in the official SDK.
+
+    Values the server sends that are not listed are kept as plain strings, never an error.
+    """
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        """Return every value of the enum, in declaration order (inherited ones first)."""
+        found: dict[str, None] = {}
+        for klass in reversed(cls.__mro__):
+            for name, value in vars(klass).items():
+                if name.isupper() and isinstance(value, str):
+                    found[value] = None
+        return tuple(found)
+
+
+@dataclasses.dataclass
+class Model:
+    """Base of every model: a mutable dataclass whose field names are the JSON keys.
+
+    Subclasses declare `_timestamps` (fields parsed as timestamps) and `_nested` (fields holding
+    models: field name -> (model class, is a list)). Unknown JSON keys are kept in
+    `additional_properties`. Read access by JSON key (`m["message_id"]`, `m.get(...)`, `in`,
+    `keys()`) serves code written against 1.1.0, which returned dicts; a field's key returns the
+    attribute as held (a datetime for a timestamp, a model for a nested object).
+    """
+
+    _timestamps: ClassVar[tuple[str, ...]] = ()
+    _nested: ClassVar[dict[str, tuple[type[Model], bool]]] = {}
+    _spec_cache: ClassVar[_Spec]
+
+    additional_properties: dict[str, Any] = dataclasses.field(
+        default_factory=dict, kw_only=True, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        for name in self._timestamps:
+            value = self.__dict__[name]
+            if isinstance(value, str):
+                self.__dict__[name] = coerce_timestamp(value)
+
+    @classmethod
+    def _spec(cls) -> _Spec:
+        spec = cls.__dict__.get("_spec_cache")
+        if spec is None:
+            spec = _Spec(cls)
+            cls._spec_cache = spec
+        return spec
+
+    @overload
+    @classmethod
+    def from_dictionary(cls: type[M], dictionary: None) -> None: ...
+
+    @overload
+    @classmethod
+    def from_dictionary(cls: type[M], dictionary: Mapping[str, Any]) -> M: ...
+
+    @classmethod
+    def from_dictionary(cls: type[M], dictionary: Mapping[str, Any] | None) -> M | None:
+        """Build the model from decoded JSON.
+
+        Args:
+            dictionary: a JSON object as decoded by `json.loads`, or None.
+
+        Returns:
+            The model (None for None). Unknown keys go to `additional_properties`; a null value
+            leaves the field's default; timestamps become aware UTC datetimes.
+
+        Raises:
+            TypeError: if `dictionary` (or a nested object or array) has the wrong JSON type.
+            ValueError: if a timestamp cannot be parsed.
+        """
+        if dictionary is None:
+            return None
+        if type(dictionary) is not dict and not isinstance(dictionary, Mapping):
+            raise TypeError(
+                f"{cls.__name__}.from_dictionary: expected a JSON object, "
+                f"got {type(dictionary).__name__}"
+            )
+        spec = cls._spec()
+        values = spec.defaults.copy()
+        converters = spec.converters
+        extra: dict[str, Any] = {}
+        for key, value in dictionary.items():
+            if key in values:
+                if value is None:
+                    continue
+                convert = converters.get(key)
+                values[key] = value if convert is None else convert(value, key)
+            else:
+                extra[key] = value
+        values["additional_properties"] = extra
+        model = cls.__new__(cls)
+        model.__dict__ = values
+        return model
+
+    def to_dictionary(self) -> dict[str, Any]:
+        """Return the JSON-ready form: JSON keys, None values skipped, nested models converted.
+
+        Aware datetimes become UTC `...Z` text, naive ones `isoformat()` text with no offset;
+        `additional_properties` are merged in (declared fields win on a clash).
+        """
+        spec = self._spec()
+        attributes = self.__dict__
+        out: dict[str, Any] = {}
+        for name in spec.names:
+            value = attributes[name]
+            if value is not None:
+                out[name] = to_json(value)
+        for key, value in self.additional_properties.items():
+            if key not in spec.defaults:
+                out[key] = to_json(value)
+        return out
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._spec().defaults:
+            return self.__dict__[key]
+        return self.additional_properties[key]
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str) and key in self._spec().defaults:
+            return self.__dict__[key] is not None
+        return key in self.additional_properties
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def keys(self) -> list[str]:
+        """Return the JSON keys that have a value (the keys `to_dictionary` would produce)."""
+        spec = self._spec()
+        attributes = self.__dict__
+        present = [name for name in spec.names if attributes[name] is not None]
+        present.extend(k for k in self.additional_properties if k not in spec.defaults)
+        return present
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Return the value for a JSON key, or `default` if the key has no value."""
+        return self[key] if key in self else default
+
+
+class _Spec:
+    """What `from_dictionary` / `to_dictionary` need to know about one model class."""
+
+    def __init__(self, cls: type[Model]) -> None:
+        fields = [f for f in dataclasses.fields(cls) if f.name != "additional_properties"]
+        self.names = tuple(f.name for f in fields)
+        self.defaults: dict[str, Any] = {
+            f.name: None if f.default is dataclasses.MISSING else f.default for f in fields
+        }
+        self.converters: dict[str, Converter] = {name: parse_timestamp for name in cls._timestamps}
+        for name, (model, many) in cls._nested.items():
+            self.converters[name] = _list_of(model) if many else _object_of(model)
+
+
+def _object_of(model: type[Model]) -> Converter:
+    def convert(value: Any, field: str) -> Any:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{field}: expected a JSON object, got {type(value).__name__}")
+        return model.from_dictionary(value)
+
+    return convert
+
+
+def _list_of(model: type[Model]) -> Converter:
+    def convert(value: Any, field: str) -> Any:
+        if not isinstance(value, list):
+            raise TypeError(f"{field}: expected a JSON array, got {type(value).__name__}")
+        build = model.from_dictionary
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(build(item))
+            except (TypeError, ValueError) as exc:
+                raise type(exc)(f"{field}[{index}]: {exc}") from exc
+        return items
+
+    return convert
+
+
+def to_json(value: Any) -> Any:
+    """Convert a value held by a model into JSON-ready data (models, datetimes, containers).
+
+    Args:
+        value: any attribute value.
+
+    Returns:
+        The value with models turned into dicts and datetimes into wire text.
+    """
+    if isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, Model):
+        return value.to_dictionary()
+    if isinstance(value, datetime):
+        return format_timestamp(value)
+    if isinstance(value, (list, tuple)):
+        return [to_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_json(item) for key, item in value.items()}
+    return value

@@ -1,0 +1,32 @@
+"""pytest plugin: `mm_sandbox` and `mm_client` fixtures to test code against the local sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from .message_media_messages_client import MessageMediaMessagesClient
+    from .sandbox import SandboxServer
+
+
+@pytest.fixture
+def mm_sandbox() -> Iterator[SandboxServer]:
+    """A fresh sandbox API server on a free 127.0.0.1 port, stopped after the test."""
+    from .sandbox import SandboxServer
+
+    with SandboxServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mm_client(mm_sandbox: SandboxServer) -> Iterator[MessageMediaMessagesClient]:
+    """A client (Basic auth) pointed at `mm_sandbox` with its default credentials."""
+    from .message_media_messages_client import MessageMediaMessagesClient
+
+    with MessageMediaMessagesClient(
+        mm_sandbox.api_key, mm_sandbox.api_secret, base_uri=mm_sandbox.url
+    ) as client:
+        yield client

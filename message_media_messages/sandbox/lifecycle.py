@@ -1,0 +1,149 @@
+"""Message lifecycle rules: magic destination numbers, status order, DR and reply payloads."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+__all__ = [
+    "AUTO_REPLY",
+    "ERROR_CODES",
+    "FINAL_STATUSES",
+    "MAGIC_NUMBERS",
+    "UNREACHABLE",
+    "build_delivery_report",
+    "build_reply",
+    "next_status",
+    "outcome_for",
+]
+
+VENDOR_ID = "MessageMedia"
+UNREACHABLE = "999"
+AUTO_REPLY = "905"
+
+# Last three digits of destination_number -> what the sandbox does with the message.
+MAGIC_NUMBERS: dict[str, str] = {
+    "901": "failed: queued -> enroute -> submitted -> failed (DR error_code 400)",
+    "902": "expired: queued -> enroute -> submitted -> expired (DR error_code 401)",
+    "903": "rejected: queued -> enroute -> submitted -> rejected (DR error_code 402)",
+    "904": "undeliverable: queued -> enroute -> submitted -> undeliverable (DR error_code 414)",
+    AUTO_REPLY: "delivered (DR error_code 220), then an automatic reply from the handset: "
+    '"Auto-reply to: <first 20 characters of the content>"',
+    UNREACHABLE: "the whole send request is rejected with 400 at submit and nothing is stored "
+    "(detail: messages[i].destination_number: destination is not reachable ...)",
+}
+_OUTCOMES = {"901": "failed", "902": "expired", "903": "rejected", "904": "undeliverable"}
+
+FINAL_STATUSES = frozenset({"delivered", "failed", "expired", "rejected", "undeliverable"})
+# DR error_code per status (API.md section 2.9).
+ERROR_CODES: dict[str, str] = {
+    "enroute": "101",  # processing by gateway
+    "submitted": "200",  # submitted to downstream provider
+    "delivered": "220",  # delivered
+    "failed": "400",  # failed, undeliverable
+    "expired": "401",  # validity expired before delivery
+    "rejected": "402",  # rejected by provider
+    "undeliverable": "414",  # destination unreachable
+}
+NO_CREDIT_CODE = "301"  # usage threshold reached, discarded
+_PROGRESSION = {"queued": "enroute", "enroute": "submitted"}
+
+
+def outcome_for(destination: str) -> str:
+    """Return the final status a message to ``destination`` will reach.
+
+    Args:
+        destination: An E.164 number.
+
+    Returns:
+        ``delivered`` unless the last three digits are a magic failure suffix.
+    """
+    return _OUTCOMES.get(destination[-3:], "delivered")
+
+
+def next_status(current: str, outcome: str) -> str | None:
+    """Return the status after ``current`` on the way to ``outcome``.
+
+    Args:
+        current: The message's status now.
+        outcome: Its final status.
+
+    Returns:
+        The next status, or None when the message does not move on its own (scheduled,
+        cancelled or already final).
+    """
+    if current == "submitted":
+        return outcome
+    return _PROGRESSION.get(current)
+
+
+def build_delivery_report(
+    message: dict[str, Any], account: str, status: str, error_code: str, stamp: str
+) -> dict[str, Any]:
+    """Build the DR for one status change (the check-DR item and the webhook payload).
+
+    Args:
+        message: The stored message as echoed (with ``message_id``).
+        account: The account that sent it.
+        status: The new status.
+        error_code: The status code string (section 2.9).
+        stamp: ISO 8601 UTC time of the change.
+
+    Returns:
+        The delivery report.
+    """
+    report: dict[str, Any] = {
+        "callback_url": message.get("callback_url"),
+        "delivery_report_id": str(uuid.uuid4()),
+        "source_number": message["destination_number"],
+        "date_received": stamp,
+        "status": status,
+        "delay": 0,
+        "submitted_date": stamp,
+        "original_text": message["content"],
+        "message_id": message["message_id"],
+        "vendor_account_id": {"vendor_id": VENDOR_ID, "account_id": account},
+        "metadata": message.get("metadata", {}),
+        "error_code": error_code,
+    }
+    if report["callback_url"] is None:
+        del report["callback_url"]
+    return report
+
+
+def build_reply(message: dict[str, Any], account: str, content: str, stamp: str) -> dict[str, Any]:
+    """Build a reply from the handset to ``message`` (numbers swapped).
+
+    Args:
+        message: The stored message as echoed (with ``message_id``).
+        account: The account that sent it.
+        content: The reply text.
+        stamp: ISO 8601 UTC time the reply was received.
+
+    Returns:
+        The reply; ``destination_number`` is omitted when the message had no source number.
+    """
+    reply: dict[str, Any] = {
+        "metadata": message.get("metadata", {}),
+        "message_id": message["message_id"],
+        "reply_id": str(uuid.uuid4()),
+        "date_received": stamp,
+        "callback_url": message.get("callback_url"),
+        "destination_number": message.get("source_number"),
+        "source_number": message["destination_number"],
+        "vendor_account_id": {"vendor_id": VENDOR_ID, "account_id": account},
+        "content": content,
+    }
+    return {key: value for key, value in reply.items() if value is not None}
+
+
+def auto_reply_text(content: str) -> str:
+    """Return the text of the automatic reply of a ``905`` handset.
+
+    Args:
+        content: The original message content.
+
+    Returns:
+        ``Auto-reply to: `` followed by the first 20 characters of ``content``.
+    """
+    return f"Auto-reply to: {content[:20]}"
