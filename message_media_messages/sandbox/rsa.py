@@ -25,6 +25,7 @@ PUBLIC_EXPONENT = 65537
 
 # DER contents of the object identifiers (RFC 8017 appendix A, RFC 5754 section 2).
 _OID_RSA_ENCRYPTION = bytes.fromhex("2a864886f70d010101")
+_RSA_ALGORITHM = bytes.fromhex("300d06092a864886f70d0101010500")  # {rsaEncryption, NULL}
 _HASH_OIDS = {
     "SHA224": bytes.fromhex("608648016503040204"),
     "SHA256": bytes.fromhex("608648016503040201"),
@@ -63,9 +64,6 @@ class PrivateKey:
         return (self.n.bit_length() + 7) // 8
 
 
-# ---------------------------------------------------------------- key generation
-
-
 def _is_probable_prime(n: int, rng: random.Random, rounds: int) -> bool:
     """Miller-Rabin, after a cheap gcd against the small primes."""
     if n < 2000:
@@ -89,9 +87,9 @@ def _is_probable_prime(n: int, rng: random.Random, rounds: int) -> bool:
 
 
 def _random_prime(bits: int, rng: random.Random) -> int:
-    """A random prime of exactly ``bits`` bits with its top two bits set, coprime to e-1."""
-    # 2**-128 error bound per prime for random candidates is reached with far fewer rounds
-    # (FIPS 186-5 table B.1); 32 keeps a wide margin at a cost only paid on the final prime.
+    """A random prime of exactly ``bits`` bits, top two bits set, with gcd(e, prime - 1) = 1."""
+    # 32 rounds bound the error by 4**-32 even for adversarial inputs (far less for random
+    # ones); composites almost always fail round one, so only the final prime pays for 32.
     while True:
         candidate = rng.getrandbits(bits) | (0b11 << (bits - 2)) | 1
         if math.gcd(candidate - 1, PUBLIC_EXPONENT) == 1 and _is_probable_prime(candidate, rng, 32):
@@ -122,7 +120,7 @@ def generate_private_key(bits: int = 2048, rng: random.Random | None = None) -> 
 
 
 def _recover_primes(n: int, e: int, d: int) -> tuple[int, int]:
-    """Factor n from (e, d) (RFC 8017 / NIST SP 800-56B appendix C); needed for PKCS#1 output."""
+    """Factor n knowing (e, d) (NIST SP 800-56B appendix C), to serialize keys without p, q."""
     k = d * e - 1
     t = (k & -k).bit_length() - 1  # k = 2**t * r with r odd
     for g in range(2, 1000):
@@ -134,9 +132,6 @@ def _recover_primes(n: int, e: int, d: int) -> tuple[int, int]:
                 return max(p, n // p), min(p, n // p)
             x = y
     raise ValueError("cannot factor the modulus: inconsistent RSA key")
-
-
-# ---------------------------------------------------------------- signing
 
 
 def _digest_info(digest: str, data: bytes) -> bytes:
@@ -177,9 +172,6 @@ def sign(key: PrivateKey, data: bytes, digest: str) -> bytes:
         if pow(s, key.e, key.n) != m:
             raise ValueError("RSA-CRT self-check failed: inconsistent key")
     return s.to_bytes(k, "big")
-
-
-# ---------------------------------------------------------------- DER
 
 
 def _der(tag: int, content: bytes) -> bytes:
@@ -231,13 +223,6 @@ def _to_int(item: tuple[int, bytes]) -> int:
     if tag != _INTEGER or not content or content[0] & 0x80:
         raise ValueError("expected a non-negative DER INTEGER")
     return int.from_bytes(content, "big")
-
-
-# ---------------------------------------------------------------- PEM / key formats
-
-
-def _rsa_algorithm_identifier() -> bytes:
-    return _der(_SEQUENCE, _der(_OID, _OID_RSA_ENCRYPTION) + _der(_NULL, b""))
 
 
 def _pkcs1_to_key(der: bytes) -> PrivateKey:
@@ -302,9 +287,9 @@ def private_key_to_pem(key: PrivateKey) -> str:
     """
     p, q = (key.p, key.q) if key.p and key.q else _recover_primes(key.n, key.e, key.d)
     d = key.d
-    fields = (0, key.n, key.e, d, p, q, d % (p - 1), d % (q - 1), pow(p, -1, q))
+    fields = (0, key.n, key.e, d, p, q, d % (p - 1), d % (q - 1), pow(q, -1, p))
     rsa_key = _der(_SEQUENCE, b"".join(_der_int(value) for value in fields))
-    info = _der_int(0) + _rsa_algorithm_identifier() + _der(_OCTET_STRING, rsa_key)
+    info = _der_int(0) + _RSA_ALGORITHM + _der(_OCTET_STRING, rsa_key)
     b64 = base64.b64encode(_der(_SEQUENCE, info)).decode("ascii")
     lines = [b64[i : i + 64] for i in range(0, len(b64), 64)]
     return "-----BEGIN PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END PRIVATE KEY-----\n"
@@ -321,5 +306,5 @@ def public_key_b64(key: PrivateKey) -> str:
     """
     rsa_public = _der(_SEQUENCE, _der_int(key.n) + _der_int(key.e))
     bit_string = _der(_BIT_STRING, b"\x00" + rsa_public)  # 0 unused bits
-    spki = _der(_SEQUENCE, _rsa_algorithm_identifier() + bit_string)
+    spki = _der(_SEQUENCE, _RSA_ALGORITHM + bit_string)
     return base64.b64encode(spki).decode("ascii")

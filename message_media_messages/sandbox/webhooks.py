@@ -140,6 +140,10 @@ class WebhookDispatcher:
         A URL that may not be contacted (see ``allow_non_loopback``; non-http(s) schemes
         always) is recorded as refused right away, with a WARNING log line.
 
+        Args:
+            url: The callback URL; its path and query go into the request line.
+            payload: The JSON object to send, serialized now (later changes are not sent).
+
         Raises:
             TypeError: ``payload`` is not JSON-serializable.
             ValueError: ``payload`` is not JSON-serializable (e.g. a circular reference).

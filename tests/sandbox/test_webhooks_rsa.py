@@ -159,10 +159,19 @@ def test_rsa_rejects_bad_input(key: PrivateKey) -> None:
         generate_private_key(256)
     with pytest.raises(ValueError):
         PrivateKey(n=key.n, e=key.e, d=key.d, p=key.p, q=7)
-    encrypted = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\nAAAA\n"
-    for bad in ("no pem here", encrypted + "-----END RSA PRIVATE KEY-----\n"):
-        with pytest.raises(ValueError):
-            load_pem_private_key(bad)
+    theirs = crypto_rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    for pem_format, message in [
+        (serialization.PrivateFormat.TraditionalOpenSSL, "encrypted"),
+        (serialization.PrivateFormat.PKCS8, "ENCRYPTED PRIVATE KEY"),
+    ]:
+        encryption = serialization.BestAvailableEncryption(b"secret")
+        pem = theirs.private_bytes(serialization.Encoding.PEM, pem_format, encryption)
+        with pytest.raises(ValueError, match=message):
+            load_pem_private_key(pem)
+    with pytest.raises(ValueError, match="no PEM"):
+        load_pem_private_key("no pem here")
+    with pytest.raises(ValueError, match="DER"):
+        load_pem_private_key("-----BEGIN PRIVATE KEY-----\nMAM=\n-----END PRIVATE KEY-----")
     public_pem = f"-----BEGIN PUBLIC KEY-----\n{public_key_b64(key)}\n-----END PUBLIC KEY-----"
     with pytest.raises(ValueError, match="PUBLIC KEY"):
         load_pem_private_key(public_pem)

@@ -1,0 +1,99 @@
+"""DESIGN.md's dependency direction, enforced by reading every module's imports with ast."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "message_media_messages"
+NAME = "message_media_messages"
+
+
+def imports_of(path: Path) -> set[str]:
+    """Absolute dotted names of everything a module imports (relative imports resolved)."""
+    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base]) if base else ".".join(parent)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def modules(pattern: str) -> list[Path]:
+    return sorted(PACKAGE.glob(pattern))
+
+
+def internal(names: set[str]) -> set[str]:
+    return {n for n in names if n == NAME or n.startswith(NAME + ".")}
+
+
+def allowed(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def test_the_package_has_the_expected_layout():
+    for part in ["models", "http", "controllers", "exceptions", "sandbox"]:
+        assert (PACKAGE / part).is_dir()
+    assert len(list(PACKAGE.rglob("*.py"))) > 30
+
+
+@pytest.mark.parametrize("path", modules("models/*.py"), ids=str)
+def test_models_import_only_models(path):
+    bad = {n for n in internal(imports_of(path)) if not allowed(n, (f"{NAME}.models",))}
+    assert not bad
+
+
+@pytest.mark.parametrize("path", modules("http/http_*.py"), ids=str)
+def test_http_data_modules_import_only_the_standard_library(path):
+    bad = {n for n in internal(imports_of(path)) if not allowed(n, (f"{NAME}.http.http_",))}
+    bad = {n for n in bad if not n.startswith(f"{NAME}.http.http_")}
+    assert not bad
+    assert not {n for n in imports_of(path) if n.split(".")[0] in ("requests", "urllib3")}
+
+
+def test_configuration_imports_only_the_exception_tree():
+    names = internal(imports_of(PACKAGE / "configuration.py"))
+    assert {n for n in names if not allowed(n, (f"{NAME}.exceptions",))} == set()
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=str)
+def test_only_the_transport_imports_requests(path):
+    third_party = {n.split(".")[0] for n in imports_of(path)} & {"requests", "urllib3"}
+    if path == PACKAGE / "http" / "transport.py":
+        assert third_party == {"requests", "urllib3"}
+    else:
+        assert third_party == set()
+
+
+@pytest.mark.parametrize("path", modules("controllers/*.py"), ids=str)
+def test_controllers_never_import_the_transport(path):
+    assert not {n for n in imports_of(path) if allowed(n, (f"{NAME}.http.transport",))}
+
+
+@pytest.mark.parametrize("path", modules("sandbox/*.py"), ids=str)
+def test_the_sandbox_imports_nothing_from_the_package(path):
+    names = internal(imports_of(path))
+    assert {n for n in names if not allowed(n, (f"{NAME}.sandbox",))} == set()
+
+
+def test_the_cli_uses_only_top_level_public_names():
+    path = PACKAGE / "cli.py"
+    if not path.exists():
+        pytest.fail("cli.py is part of the layout")
+    names = internal(imports_of(path))
+    deep = {n for n in names if n.count(".") > 1}
+    assert deep == set()
+
+
+def test_the_layering_reader_resolves_relative_imports():
+    names = imports_of(PACKAGE / "controllers" / "base_controller.py")
+    assert f"{NAME}.http.retry" in names
+    assert f"{NAME}.exceptions.api_exception" in names
