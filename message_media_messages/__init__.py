@@ -43,11 +43,13 @@ if TYPE_CHECKING:
         SourceNumberTypeEnum,
         StatusEnum,
     )
+    from .sandbox import SandboxServer
 
 _HOMES = {
     "Configuration": "configuration",
     "MessageMediaMessagesClient": "message_media_messages_client",
     "RetryPolicy": "http.retry",
+    "SandboxServer": "sandbox",
     **dict.fromkeys(
         [
             "APIConnectionError",

@@ -8,7 +8,6 @@ import time
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-
 from urllib.parse import urlsplit
 
 from .exceptions.api_exception import ConfigurationError
@@ -155,4 +154,4 @@ def _finite_positive(value: object) -> bool:
 
 
 # The official SDK exposed the root as a class attribute; keep reading it as a URL.
-Configuration.base_uri = DEFAULT_BASE_URI  # type: ignore[assignment]
+Configuration.base_uri = DEFAULT_BASE_URI

@@ -129,9 +129,11 @@ class BaseController:
                 response = self._core.send(request)
             except TransportError as err:
                 _log(request, err.failure, started)
-                delay = policy.delay(retries) if policy.may_retry(
-                    idempotent=idempotent, failure=err.failure
-                ) else None
+                delay = (
+                    policy.delay(retries)
+                    if policy.may_retry(idempotent=idempotent, failure=err.failure)
+                    else None
+                )
                 if delay is None:
                     maybe_sent = err.maybe_sent and not idempotent
                     raise err.retold(attempts=retries + 1, maybe_sent=maybe_sent) from err

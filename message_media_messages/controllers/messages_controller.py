@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .. import validation
+from ..batch import BatchProgress, BatchResult, send_batch
 from ..exceptions.send_messages_400_response_exception import SendMessages400ResponseException
 from ..models.cancel_scheduled_message_request import CancelScheduledMessageRequest
 from ..models.get_message_status_response import GetMessageStatusResponse
+from ..models.message import Message
 from ..models.send_messages_request import SendMessagesRequest
 from ..models.send_messages_response import SendMessagesResponse
 from .base_controller import BaseController, path_for
@@ -35,10 +38,59 @@ class MessagesController(BaseController):
             ValidationError: a message breaks an API rule; nothing was sent.
             SendMessages400ResponseException: the API rejected the request; nothing was sent.
         """
+        return self._send_wire(validation.send_body(body), account_header)
+
+    def send_batch(
+        self,
+        messages: Iterable[Message | Mapping[str, Any]],
+        *,
+        concurrency: int = 1,
+        journal: str | None = None,
+        dry_run: bool = False,
+        on_progress: Callable[[BatchProgress], None] | None = None,
+        account_header: str | None = None,
+    ) -> BatchResult:
+        """Send any number of messages, streamed, in requests of up to 100.
+
+        Every row is validated first; invalid rows are not sent. A request the API
+        rejects with 400 (it then sends nothing) is split and its halves resent, so one
+        bad row cannot sink the others. A request that may have reached the server is
+        never resent: its rows are `unknown`.
+
+        Args:
+            messages: any iterable of `Message` or dicts, consumed as a stream.
+            concurrency: requests in flight at once (keep the client's `pool_maxsize`
+                at least this high).
+            journal: path of a SQLite journal: a run killed at any moment and started
+                again with the same input skips accepted rows, reports the ones that
+                were in flight as `unknown`, and never sends a row twice.
+            dry_run: send nothing; report validity, encoding and SMS segments per row.
+            on_progress: called with a `BatchProgress` as rows are accounted for.
+            account_header: the sub-account to send from.
+
+        Returns:
+            The ledger: `counts` per outcome and `rows` in input order.
+
+        Raises:
+            JournalMismatchError: the journal was written for a different input.
+        """
+        return send_batch(
+            functools.partial(self._send_wire, account_header=account_header),
+            messages,
+            concurrency=concurrency,
+            journal=journal,
+            dry_run=dry_run,
+            on_progress=on_progress,
+        )
+
+    def _send_wire(
+        self, payload: dict[str, Any], account_header: str | None
+    ) -> SendMessagesResponse:
+        """Send an already validated wire body."""
         return self._call(
             "POST",
             "/v1/messages",
-            payload=validation.send_body(body),
+            payload=payload,
             idempotent=False,
             account_header=account_header,
             parse=SendMessagesResponse.from_dictionary,

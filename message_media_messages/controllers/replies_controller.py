@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .. import validation
+from .. import polling, validation
 from ..models.check_replies_response import CheckRepliesResponse
 from ..models.confirm_replies_as_received_request import ConfirmRepliesAsReceivedRequest
+from ..models.reply import Reply
 from .base_controller import BaseController
 
 
@@ -41,6 +42,36 @@ class RepliesController(BaseController):
             payload=validation.confirm_body(body, "reply_ids"),
             idempotent=True,
             account_header=account_header,
+        )
+
+    def iter_unconfirmed(
+        self,
+        *,
+        follow: bool = False,
+        poll_interval: float = 5.0,
+        limit: int | None = None,
+        account_header: str | None = None,
+    ) -> Iterator[Reply]:
+        """Yield unconfirmed replies, confirming each once the caller moves past it.
+
+        At-least-once: an item is confirmed (in batches of up to 100) only after the next
+        one is requested or the loop ends, so nothing is confirmed that was not handed
+        over and processed.
+
+        Args:
+            follow: keep polling when none are waiting, instead of stopping.
+            poll_interval: seconds between checks while following and idle.
+            limit: stop after this many items.
+            account_header: the sub-account to read.
+        """
+        return polling.iter_unconfirmed(
+            lambda: self.check_replies(account_header).replies or [],
+            lambda ids: self.confirm_replies_as_received({"reply_ids": ids}, account_header),
+            lambda item: str(item.reply_id),
+            follow=follow,
+            poll_interval=poll_interval,
+            limit=limit,
+            sleep=self._core.sleep,
         )
 
     # The official 1.1.0 names.

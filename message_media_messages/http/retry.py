@@ -67,7 +67,7 @@ class RetryPolicy:
             return None
         if retry_after is not None:
             return retry_after if retry_after <= self.retry_after_max else None
-        ceiling = min(self.backoff_max, self.backoff_base * (2**retry_number))
+        ceiling: float = min(self.backoff_max, self.backoff_base * 2.0**retry_number)
         return ceiling * (0.5 + self.random() / 2)  # "equal jitter": never less than half
 
 

@@ -56,7 +56,8 @@ class Transport:
         self._base = urllib3.util.parse_url(base_uri)
         proxy = requests.utils.select_proxy(base_uri, settings["proxies"])
         manager = self._adapter.proxy_manager_for(proxy) if proxy else self._adapter.poolmanager
-        tls = _tls_pool_kwargs(settings["verify"]) if self._base.scheme == "https" else {}
+        verify_setting = settings["verify"] if settings["verify"] is not None else True
+        tls = _tls_pool_kwargs(verify_setting) if self._base.scheme == "https" else {}
         self._manager: Any = manager
         self._proxied = bool(proxy)
         self._pool = manager.connection_from_host(
@@ -116,7 +117,7 @@ def _tls_pool_kwargs(verify: bool | str) -> dict[str, Any]:
 
 def _mapped(exc: BaseException, request: HttpRequest) -> TransportError:
     """Our error for a urllib3 or socket failure, classified by whether it may have been sent."""
-    where = {"method": request.http_method, "path": request.path}
+    where: dict[str, Any] = {"method": request.http_method, "path": request.path}
     if isinstance(exc, u3.ConnectTimeoutError) and not isinstance(exc, u3.NewConnectionError):
         return _ConnectTimeout(
             f"connect timed out: {exc}", maybe_sent=False, failure=retry.CONNECT_TIMEOUT, **where

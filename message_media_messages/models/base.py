@@ -13,6 +13,8 @@ M = TypeVar("M", bound="Model")
 
 Converter = Callable[[Any, str], Any]
 
+_SCALARS = frozenset({str, int, float, bool})
+
 
 class StringEnum:
     """Base of the enums: plain classes of string constants, as in the official SDK.
@@ -96,16 +98,17 @@ class Model:
             )
         spec = cls._spec()
         values = spec.defaults.copy()
-        converters = spec.converters
         extra: dict[str, Any] = {}
         for key, value in dictionary.items():
             if key in values:
-                if value is None:
-                    continue
-                convert = converters.get(key)
-                values[key] = value if convert is None else convert(value, key)
+                if value is not None:
+                    values[key] = value
             else:
                 extra[key] = value
+        for key, convert in spec.converters:
+            value = values[key]
+            if value is not None:
+                values[key] = convert(value, key)
         values["additional_properties"] = extra
         model = cls.__new__(cls)
         model.__dict__ = values
@@ -123,7 +126,7 @@ class Model:
         for name in spec.names:
             value = attributes[name]
             if value is not None:
-                out[name] = to_json(value)
+                out[name] = value if type(value) in _SCALARS else to_json(value)
         for key, value in self.additional_properties.items():
             if key not in spec.defaults:
                 out[key] = to_json(value)
@@ -144,15 +147,24 @@ class Model:
 
     def keys(self) -> list[str]:
         """Return the JSON keys that have a value (the keys `to_dictionary` would produce)."""
+        return [key for key, _ in self.items()]
+
+    def items(self) -> list[tuple[str, Any]]:
+        """Return the (JSON key, value) pairs that have a value, values as held (not converted)."""
         spec = self._spec()
         attributes = self.__dict__
-        present = [name for name in spec.names if attributes[name] is not None]
-        present.extend(k for k in self.additional_properties if k not in spec.defaults)
-        return present
+        pairs = [(name, attributes[name]) for name in spec.names if attributes[name] is not None]
+        pairs.extend(
+            (k, v) for k, v in self.additional_properties.items() if k not in spec.defaults
+        )
+        return pairs
 
     def get(self, key: str, default: Any = None) -> Any:
         """Return the value for a JSON key, or `default` if the key has no value."""
-        return self[key] if key in self else default
+        if key in self._spec().defaults:
+            value = self.__dict__[key]
+            return default if value is None else value
+        return self.additional_properties.get(key, default)
 
 
 class _Spec:
@@ -164,9 +176,10 @@ class _Spec:
         self.defaults: dict[str, Any] = {
             f.name: None if f.default is dataclasses.MISSING else f.default for f in fields
         }
-        self.converters: dict[str, Converter] = {name: parse_timestamp for name in cls._timestamps}
+        converters: dict[str, Converter] = {name: parse_timestamp for name in cls._timestamps}
         for name, (model, many) in cls._nested.items():
-            self.converters[name] = _list_of(model) if many else _object_of(model)
+            converters[name] = _list_of(model) if many else _object_of(model)
+        self.converters = tuple(converters.items())
 
 
 def _object_of(model: type[Model]) -> Converter:
@@ -203,7 +216,7 @@ def to_json(value: Any) -> Any:
     Returns:
         The value with models turned into dicts and datetimes into wire text.
     """
-    if isinstance(value, (str, int, float)):
+    if type(value) in _SCALARS:
         return value
     if isinstance(value, Model):
         return value.to_dictionary()
@@ -212,5 +225,7 @@ def to_json(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_json(item) for item in value]
     if isinstance(value, dict):
-        return {key: to_json(item) for key, item in value.items()}
+        return {
+            key: item if type(item) in _SCALARS else to_json(item) for key, item in value.items()
+        }
     return value

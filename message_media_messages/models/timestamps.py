@@ -15,6 +15,18 @@ UTC = timezone.utc
 
 _CONVERSION_ERRORS = (ValueError, OverflowError, TypeError)
 
+# The timestamps of one response repeat (a batch scheduled for one time): datetimes are
+# immutable, so parsed values are shared. Cleared when full, to bound memory.
+_CACHE_SIZE = 1024
+_CACHEABLE = 64  # longest string cached
+_MISSING = object()
+_seen: dict[str, datetime | None] = {}
+_parsed: dict[str, datetime] = {}
+_wire_texts: dict[str, str] = {}
+# Keyed by (datetime, fold): equal aware datetimes are one instant, hence one UTC text; fold
+# is part of the key because same-zone comparison ignores it.
+_formatted: dict[tuple[datetime, int], str] = {}
+
 
 def to_datetime(text: str) -> datetime | None:
     """Parse an ISO 8601 string, keeping whatever offset it has (naive if none).
@@ -28,6 +40,19 @@ def to_datetime(text: str) -> datetime | None:
     Returns:
         The parsed datetime, or None if `text` is not an ISO 8601 date-time.
     """
+    known = _seen.get(text, _MISSING) if len(text) <= _CACHEABLE else _MISSING
+    if known is not _MISSING:
+        return known  # type: ignore[return-value]
+    parsed = _parse(text)
+    if len(text) <= _CACHEABLE:
+        if len(_seen) >= _CACHE_SIZE:
+            _seen.clear()
+        _seen[text] = parsed
+    return parsed
+
+
+def _parse(text: str) -> datetime | None:
+    """Parse without the cache (see `to_datetime`)."""
     fast = text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text
     try:
         return datetime.fromisoformat(fast)
@@ -72,7 +97,20 @@ def parse_timestamp(value: object, field: str) -> datetime:
     Raises:
         ValueError: if the value is not a parsable ISO 8601 date-time.
     """
-    parsed = to_datetime(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        known = _parsed.get(value)
+        if known is not None:
+            return known
+        result = _utc(to_datetime(value), field, value)
+        if len(_parsed) >= _CACHE_SIZE:
+            _parsed.clear()
+        _parsed[value] = result
+        return result
+    return _utc(value, field, value)
+
+
+def _utc(parsed: object, field: str, value: object) -> datetime:
+    """Return `parsed` as an aware UTC datetime (naive taken as UTC), or raise ValueError."""
     if isinstance(parsed, datetime):
         tz = parsed.tzinfo
         if tz is UTC:
@@ -128,11 +166,28 @@ def format_timestamp(value: datetime) -> str:
     Raises:
         OverflowError: if converting to UTC leaves the datetime range.
     """
-    if value.tzinfo is None or value.utcoffset() is None:
-        return value.isoformat()
-    utc = value.astimezone(UTC).replace(tzinfo=None)
-    spec = "milliseconds" if utc.microsecond % 1000 == 0 else "microseconds"
-    return utc.isoformat(timespec=spec) + "Z"
+    key = (value, value.fold)
+    exact = type(value) is datetime  # subclasses may compare differently: not cached
+    known = _formatted.get(key) if exact else None
+    if known is not None:
+        return known
+    text = _format(value)
+    if exact:
+        if len(_formatted) >= _CACHE_SIZE:
+            _formatted.clear()
+        _formatted[key] = text
+    return text
+
+
+def _format(value: datetime) -> str:
+    """Format without the cache (see `format_timestamp`)."""
+    tz = value.tzinfo
+    if tz is not UTC:
+        if tz is None or value.utcoffset() is None:
+            return value.isoformat()
+        value = value.astimezone(UTC)
+    spec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
+    return value.isoformat(timespec=spec)[:-6] + "Z"  # drop "+00:00"
 
 
 def utc_text(value: object) -> object:
@@ -146,10 +201,18 @@ def utc_text(value: object) -> object:
         naive datetime; otherwise `value` unchanged (validation then reports it).
     """
     if isinstance(value, str):
+        known = _wire_texts.get(value)
+        if known is not None:
+            return known
         parsed = to_datetime(value)
         if parsed is None or parsed.tzinfo is None:
             return value
-        value = parsed
+        text = utc_text(parsed)
+        if isinstance(text, str) and len(value) <= _CACHEABLE:
+            if len(_wire_texts) >= _CACHE_SIZE:
+                _wire_texts.clear()
+            _wire_texts[value] = text
+        return text
     if isinstance(value, datetime):
         try:
             return format_timestamp(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "FINAL_STATUSES",
     "MAGIC_NUMBERS",
     "UNREACHABLE",
+    "MessageState",
     "build_delivery_report",
     "build_reply",
     "next_status",
@@ -47,6 +49,7 @@ ERROR_CODES: dict[str, str] = {
 }
 NO_CREDIT_CODE = "301"  # usage threshold reached, discarded
 _PROGRESSION = {"queued": "enroute", "enroute": "submitted"}
+_MOVING = frozenset({"queued", "enroute", "submitted"})
 
 
 def outcome_for(destination: str) -> str:
@@ -75,6 +78,53 @@ def next_status(current: str, outcome: str) -> str | None:
     if current == "submitted":
         return outcome
     return _PROGRESSION.get(current)
+
+
+@dataclass
+class MessageState:
+    """One stored message: its echoed fields, where it is and where it is heading.
+
+    Attributes:
+        message_id: Its UUID.
+        account: The account that sent it.
+        fields: The cleaned request fields, echoed in responses.
+        status: The current status.
+        outcome: The final status it will reach (from the magic numbers).
+        due: Epoch of ``scheduled``, if any.
+        expires: Epoch of ``message_expiry_timestamp``, if any.
+        final_code: DR error_code overriding the outcome's usual one.
+    """
+
+    message_id: str
+    account: str
+    fields: dict[str, Any]
+    status: str
+    outcome: str
+    due: float | None
+    expires: float | None
+    final_code: str | None = None
+
+    def view(self) -> dict[str, Any]:
+        """Return the message as the API shows it: echoed fields, id and status."""
+        return {**self.fields, "message_id": self.message_id, "status": self.status}
+
+    def transition(self, now: float) -> tuple[str, str] | None:
+        """Return the next (status, DR error_code) at simulated time ``now``, or None.
+
+        Scheduled, cancelled and final messages do not move; a message whose expiry has
+        passed goes straight to ``expired``.
+        """
+        if self.status == "scheduled":
+            return None
+        moving = self.status in _MOVING
+        if moving and self.expires is not None and now >= self.expires:
+            return "expired", ERROR_CODES["expired"]
+        following = next_status(self.status, self.outcome)
+        if following is None:
+            return None
+        if following in FINAL_STATUSES and self.final_code:
+            return following, self.final_code
+        return following, ERROR_CODES[following]
 
 
 def build_delivery_report(

@@ -28,15 +28,6 @@ MAX_IDS = 100
 MAX_URL = 2048
 FORMATS = ("SMS", "MMS", "TTS")
 SOURCE_NUMBER_TYPES = ("INTERNATIONAL", "ALPHANUMERIC", "SHORTCODE")
-# The request fields of Message (the response-only message_id and status are not echoed).
-MESSAGE_FIELDS = frozenset(
-    {
-        "content", "destination_number", "callback_url", "delivery_report", "format",
-        "message_expiry_timestamp", "metadata", "scheduled", "source_number",
-        "source_number_type", "media", "subject",
-    }
-)  # fmt: skip
-
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 _TIMESTAMP = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
@@ -67,11 +58,8 @@ def parse_timestamp(value: object) -> float | None:
         else:
             offset = timedelta(hours=int(off_h), minutes=int(off_m)) * (1 if sign == "+" else -1)
         micro = int((fraction or "0")[:6].ljust(6, "0"))
-        moment = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second), micro,
-            tzinfo=timezone(offset),
-        )  # fmt: skip
-        return moment.timestamp()
+        fields = (int(year), int(month), int(day), int(hour), int(minute), int(second), micro)
+        return datetime(*fields, tzinfo=timezone(offset)).timestamp()
     except (ValueError, OverflowError):
         return None
 
@@ -94,6 +82,7 @@ def _text(low: int, high: int) -> Check:
     """A check for a string of ``low`` to ``high`` characters."""
 
     def check(value: Any) -> list[str]:
+        """Problems of ``value`` as a bounded string."""
         if not isinstance(value, str):
             return [": must be a string"]
         if not low <= len(value) <= high:
@@ -107,6 +96,7 @@ def _one_of(choices: tuple[str, ...]) -> Check:
     """A check for one of ``choices`` (case-sensitive)."""
 
     def check(value: Any) -> list[str]:
+        """Problems of ``value`` as one of the choices."""
         return [] if value in choices else [f": must be one of {', '.join(choices)}"]
 
     return check
@@ -169,6 +159,8 @@ _CHECKS: dict[str, Check] = {
     "media": _media,
     "subject": _text(0, MAX_SUBJECT),
 }
+# The request fields of Message (the response-only message_id and status are not echoed).
+MESSAGE_FIELDS = frozenset(_CHECKS)
 
 
 def _cross_field(message: dict[str, Any]) -> list[str]:
@@ -259,8 +251,11 @@ def validate_ids(body: object, key: str) -> tuple[list[str], list[str]]:
         return [], [f"{key}: is required"]
     if not isinstance(ids, list):
         return [], [f"{key}: must be a list of strings"]
-    problems = [f"{key}[{i}]: must be a non-empty string" for i, v in enumerate(ids)
-                if not isinstance(v, str) or not v]  # fmt: skip
+    problems = [
+        f"{key}[{i}]: must be a non-empty string"
+        for i, v in enumerate(ids)
+        if not isinstance(v, str) or not v
+    ]
     if len(ids) > MAX_IDS:
         problems.insert(0, f"{key}: at most {MAX_IDS} ids per request (got {len(ids)})")
     return ids, problems

@@ -35,6 +35,7 @@ class ApiRequest:
         headers: Header values keyed by lower-case name (last one wins).
         raw_headers: Header (name, value) pairs as sent, in order.
         body: The exact body bytes (empty when none).
+        has_length: Whether the request carried a Content-Length header.
     """
 
     method: str
@@ -43,6 +44,7 @@ class ApiRequest:
     headers: Mapping[str, str]
     raw_headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
+    has_length: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,22 @@
+"""`CheckRepliesResponse`: the oldest unconfirmed replies (up to 100)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .base import Model
+from .reply import Reply
+
+
+@dataclass
+class CheckRepliesResponse(Model):
+    """Unconfirmed replies; they come back until confirmed.
+
+    Attributes:
+        replies: the replies, oldest first.
+    """
+
+    _nested: ClassVar[dict[str, tuple[type[Model], bool]]] = {"replies": (Reply, True)}
+
+    replies: list[Reply] | None = None

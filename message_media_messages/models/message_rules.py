@@ -1,0 +1,189 @@
+"""The API's documented rules for one message's fields, as pure checks returning rule texts."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from .format_enum import FormatEnum
+from .source_number_type_enum import SourceNumberTypeEnum
+from .timestamps import format_timestamp, to_datetime
+
+Rules = tuple[str, ...]
+Check = Callable[[Any, Mapping[str, Any]], Rules]
+
+REQUIRED = ("content", "destination_number")
+JSON_RULE = "must be JSON-serialisable (str, int, float, bool, None, list, dict) and UTF-8 text"
+
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+_URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")
+_FORMATS = frozenset(FormatEnum.values())
+_SOURCE_TYPES = frozenset(SourceNumberTypeEnum.values())
+_NONE: Rules = ()
+_urls: dict[str, bool] = {}  # one batch repeats its callback URL: cache verdicts (bounded)
+_TIME_RULE = (
+    "must be a timezone-aware datetime or ISO 8601 text with an offset, "
+    "like 2030-01-01T09:00:00Z"
+)
+_NAIVE_RULE = "must have a timezone (an offset or Z): a naive time is never assumed to be UTC"
+
+
+def utf8_ok(text: str) -> bool:
+    """Return True if `text` encodes as UTF-8 (it holds no lone surrogate)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def is_url(value: object) -> bool:
+    """Return True for an http(s) URL string with a host, free of spaces and control chars."""
+    if not isinstance(value, str):
+        return False
+    known = _urls.get(value)
+    if known is None:
+        known = _check_url(value)
+        if len(value) <= 2048:
+            if len(_urls) >= 256:
+                _urls.clear()
+            _urls[value] = known
+    return known
+
+
+def _check_url(value: str) -> bool:
+    if not utf8_ok(value) or _URL_FORBIDDEN.search(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        _ = parts.port
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def is_json(value: object) -> bool:
+    """Return True if `value` serialises to strict JSON (no NaN) that encodes as UTF-8."""
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return True
+
+
+def _content(value: object, wire: Mapping[str, Any]) -> Rules:
+    if not isinstance(value, str):
+        return (f"must be a string (got {type(value).__name__})",)
+    rules = _NONE
+    if not 1 <= len(value) <= 5000:
+        rules = (f"must be 1 to 5000 characters long (got {len(value)})",)
+    if not utf8_ok(value):
+        rules += ("must be encodable as UTF-8 (it contains a lone surrogate)",)
+    return rules
+
+
+def _destination(value: object, wire: Mapping[str, Any]) -> Rules:
+    if isinstance(value, str) and _E164.fullmatch(value):
+        return _NONE
+    return ("must be an E.164 number like +61491570156",)
+
+
+def _format(value: object, wire: Mapping[str, Any]) -> Rules:
+    if isinstance(value, str) and value in _FORMATS:
+        return _NONE
+    return ("must be one of SMS, MMS, TTS",)
+
+
+def _delivery_report(value: object, wire: Mapping[str, Any]) -> Rules:
+    return _NONE if isinstance(value, bool) else ("must be true or false",)
+
+
+def _callback_url(value: object, wire: Mapping[str, Any]) -> Rules:
+    return _NONE if is_url(value) else ("must be an http(s) URL with a host",)
+
+
+def _metadata(value: object, wire: Mapping[str, Any]) -> Rules:
+    if type(value) is not dict and not isinstance(value, Mapping):
+        return ("must be an object of string keys and string values",)
+    rules = _NONE
+    if len(value) > 10:
+        rules = (f"must have at most 10 pairs (got {len(value)})",)
+    bad_key = bad_value = False
+    for key, item in value.items():
+        if not (type(key) is str and 1 <= len(key) <= 100 and utf8_ok(key)):
+            bad_key = True
+        if not (type(item) is str and len(item) <= 256 and utf8_ok(item)):
+            bad_value = True
+    if bad_key:
+        rules += ("keys must be strings of 1 to 100 characters",)
+    if bad_value:
+        rules += ("values must be strings of at most 256 characters",)
+    return rules
+
+
+def _mms_only(wire: Mapping[str, Any]) -> Rules:
+    return _NONE if wire.get("format") == FormatEnum.MMS else ("is only allowed with format MMS",)
+
+
+def _media(value: object, wire: Mapping[str, Any]) -> Rules:
+    if isinstance(value, list) and all(is_url(item) for item in value):
+        return _mms_only(wire)
+    return (*_mms_only(wire), "must be a list of http(s) URLs")
+
+
+def _subject(value: object, wire: Mapping[str, Any]) -> Rules:
+    if isinstance(value, str) and len(value) <= 64 and utf8_ok(value):
+        return _mms_only(wire)
+    return (*_mms_only(wire), "must be a string of at most 64 characters")
+
+
+def _source_number(value: object, wire: Mapping[str, Any]) -> Rules:
+    if isinstance(value, str) and value and utf8_ok(value):
+        return _NONE
+    return ("must be a non-empty string",)
+
+
+def _source_number_type(value: object, wire: Mapping[str, Any]) -> Rules:
+    rules = _NONE
+    if wire.get("source_number") is None:
+        rules = ("is only allowed with source_number",)
+    if not (isinstance(value, str) and value in _SOURCE_TYPES):
+        rules += ("must be one of INTERNATIONAL, ALPHANUMERIC, SHORTCODE",)
+    return rules
+
+
+def _timestamp(value: object, wire: Mapping[str, Any]) -> Rules:
+    parsed = to_datetime(value) if isinstance(value, str) else value
+    if not isinstance(parsed, datetime):
+        return (_TIME_RULE,)
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        return (_NAIVE_RULE,)
+    if parsed is value:  # a datetime object: it must be expressible in UTC
+        try:
+            format_timestamp(parsed)
+        except (ValueError, OverflowError, TypeError):
+            return ("is out of range once converted to UTC",)
+    return _NONE
+
+
+FIELD_RULES: dict[str, Check] = {
+    "content": _content,
+    "destination_number": _destination,
+    "format": _format,
+    "delivery_report": _delivery_report,
+    "callback_url": _callback_url,
+    "metadata": _metadata,
+    "media": _media,
+    "subject": _subject,
+    "source_number": _source_number,
+    "source_number_type": _source_number_type,
+    "scheduled": _timestamp,
+    "message_expiry_timestamp": _timestamp,
+}
+"""Per JSON key of a message: the check returning the rules its value breaks (empty if none)."""

@@ -1,0 +1,22 @@
+"""`SendMessagesResponse`: the messages accepted by a send, each with its `message_id`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .base import Model
+from .message import Message
+
+
+@dataclass
+class SendMessagesResponse(Model):
+    """The accepted messages, in request order, each with `message_id` and status `queued`.
+
+    Attributes:
+        messages: the messages as accepted.
+    """
+
+    _nested: ClassVar[dict[str, tuple[type[Model], bool]]] = {"messages": (Message, True)}
+
+    messages: list[Message] | None = None

@@ -1,0 +1,128 @@
+"""Command line: run the sandbox until Ctrl-C (``python -m message_media_messages.sandbox``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+
+from .accounts import DEFAULT_API_KEY, DEFAULT_API_SECRET
+from .lifecycle import MAGIC_NUMBERS
+from .rsa import PrivateKey, load_pem_private_key
+from .server import SandboxServer
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the sandbox command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m message_media_messages.sandbox",
+        description="Local emulator of the MessageMedia Messages API.",
+    )
+    add = parser.add_argument
+    add("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
+    add("--port", type=int, default=8080, help="port to bind, 0 for a free one (default: 8080)")
+    add("--api-key", default=DEFAULT_API_KEY, help="API key accepted (default: %(default)s)")
+    add("--api-secret", default=DEFAULT_API_SECRET, help="its secret (default: %(default)s)")
+    add(
+        "--sub-account",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="sub-account id the key may select with the Account header (repeatable)",
+    )
+    add("--speed", type=float, default=1.0, help="realtime pace multiplier (default: 1)")
+    add(
+        "--step-seconds",
+        type=float,
+        default=1.0,
+        help="simulated seconds per lifecycle step (default: 1)",
+    )
+    add("--manual", action="store_true", help="no realtime steps: only POST /_sandbox/advance")
+    add("--initial-credits", type=int, default=1_000_000, help="credits per account")
+    add("--hmac-skew", type=float, default=300.0, help="allowed HMAC Date drift in seconds")
+    add("--signing-key-pem", metavar="FILE", help="RSA private key (PEM) to sign webhooks with")
+    add(
+        "--allow-non-loopback-callbacks",
+        action="store_true",
+        help="let webhooks go to hosts other than loopback",
+    )
+    add("--verbose", "-v", action="store_true", help="log at DEBUG")
+    return parser
+
+
+def _load_key(path: str | None) -> PrivateKey | None:
+    if path is None:
+        return None
+    with open(path, "rb") as handle:
+        return load_pem_private_key(handle.read())
+
+
+def _banner(server: SandboxServer) -> str:
+    lines = [
+        f"MessageMedia sandbox listening on {server.url}",
+        f"  API key:    {server.api_key}",
+        f"  API secret: {server.api_secret}",
+        f"  lifecycle:  {'realtime' if server.realtime else 'manual'}"
+        + (f", one step per {server.step_seconds / server.speed:g} s" if server.realtime else ""),
+    ]
+    dispatcher = server.webhooks
+    if dispatcher is not None and dispatcher.public_key_b64:
+        lines.append(f"  webhook signing public key (base64 SPKI): {dispatcher.public_key_b64}")
+    lines.append("  magic destination suffixes:")
+    lines.extend(f"    ...{suffix}: {text}" for suffix, text in MAGIC_NUMBERS.items())
+    lines.append("Press Ctrl-C to stop.")
+    return "\n".join(lines)
+
+
+def _server(args: argparse.Namespace) -> SandboxServer:
+    """Build (not start) the server the arguments describe."""
+    server = SandboxServer(
+        host=args.host,
+        port=args.port,
+        accounts={args.api_key: args.api_secret},
+        realtime=not args.manual,
+        speed=args.speed,
+        step_seconds=args.step_seconds,
+        hmac_skew=args.hmac_skew,
+        initial_credits=args.initial_credits,
+        allow_non_loopback_callbacks=args.allow_non_loopback_callbacks,
+        webhook_signing_key=_load_key(args.signing_key_pem),
+    )
+    if args.sub_account:
+        server.add_account(args.api_key, args.api_secret, args.sub_account)
+    return server
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the sandbox until interrupted.
+
+    Args:
+        argv: Arguments (``sys.argv[1:]`` when None).
+
+    Returns:
+        Exit status: 0 after Ctrl-C, 1 if the server cannot start, 2 on bad arguments.
+    """
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    try:
+        server = _server(args)
+    except (OSError, ValueError) as exc:
+        print(f"sandbox: {exc}", file=sys.stderr)
+        return 2
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"sandbox: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    print(_banner(server), flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("sandbox: stopping", flush=True)
+    finally:
+        server.stop()
+    return 0

@@ -1,0 +1,272 @@
+"""SandboxServer: the emulator's public face (start/stop, accounts, clock, faults, inspection)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Any
+
+from .accounts import DEFAULT_API_KEY, DEFAULT_API_SECRET, AccountRegistry
+from .app import SandboxApp, SandboxOptions
+from .clock import SandboxClock
+from .faults import make_fault
+from .handler import SandboxHTTPServer
+from .rsa import PrivateKey, load_pem_private_key
+from .rules import validate_content
+from .webhooks import WebhookDispatcher
+
+__all__ = ["SandboxServer"]
+
+logger = logging.getLogger("message_media_messages.sandbox")
+
+
+class SandboxServer:
+    """A local emulator of the MessageMedia Messages API over real HTTP.
+
+    Use it as a context manager (or ``start()`` / ``stop()``); it serves from daemon threads.
+
+    Args:
+        host: Interface to bind (loopback by default).
+        port: Port to bind; 0 picks a free one (see ``url``).
+        accounts: API key -> secret; None means ``{DEFAULT_API_KEY: DEFAULT_API_SECRET}``.
+        realtime: Step the lifecycle from a background thread; else only ``advance`` moves it.
+        speed: Realtime pace multiplier: one step per ``step_seconds / speed`` real seconds,
+            and (when > 1) simulated time runs ``speed`` times faster than the wall clock.
+        step_seconds: Simulated seconds per realtime lifecycle step.
+        hmac_skew: Largest accepted HMAC ``Date`` drift from the wall clock, in seconds.
+        max_body: Largest request body in bytes; larger ones get 400, not 413 (the API's
+            documented codes have no 413).
+        initial_credits: Credits each account starts with (one per accepted message).
+        allow_non_loopback_callbacks: Let webhooks go to hosts other than loopback.
+        webhook_signing_key: RSA key (``PrivateKey`` or PEM text) to sign webhooks with.
+        clock: Wall clock in epoch seconds (``time.time`` when None), for deterministic tests.
+        tolerate_put_signed_as_post: Accept a cancel PUT whose HMAC signs ``POST``, as the
+            official SDK 2.1.3 sends it, mimicking the real API's apparent tolerance; each
+            one is counted in ``stats()["legacy_put_signatures"]``.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        accounts: Mapping[str, str] | None = None,
+        realtime: bool = False,
+        speed: float = 1.0,
+        step_seconds: float = 1.0,
+        hmac_skew: float = 300.0,
+        max_body: int = 1 << 20,
+        initial_credits: int = 1_000_000,
+        allow_non_loopback_callbacks: bool = False,
+        webhook_signing_key: PrivateKey | str | bytes | None = None,
+        clock: Callable[[], float] | None = None,
+        tolerate_put_signed_as_post: bool = True,
+    ) -> None:
+        if speed <= 0 or step_seconds <= 0 or hmac_skew < 0 or max_body < 1 or initial_credits < 0:
+            raise ValueError(
+                "need speed > 0, step_seconds > 0, hmac_skew >= 0, max_body >= 1 "
+                "and initial_credits >= 0"
+            )
+        self.host, self._port = host, port
+        self.realtime, self.speed, self.step_seconds = realtime, speed, step_seconds
+        self.allow_non_loopback_callbacks = allow_non_loopback_callbacks
+        if isinstance(webhook_signing_key, (str, bytes)):
+            webhook_signing_key = load_pem_private_key(webhook_signing_key)
+        self.webhook_signing_key = webhook_signing_key
+        self.registry = AccountRegistry()
+        for key, secret in (accounts or {DEFAULT_API_KEY: DEFAULT_API_SECRET}).items():
+            self.registry.add(key, secret)
+        self.clock = SandboxClock(clock)
+        options = SandboxOptions(hmac_skew, max_body, initial_credits, tolerate_put_signed_as_post)
+        self.app = SandboxApp(self.registry, self.clock, options, sink=self._post_webhook)
+        self._httpd: SandboxHTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+        self._dispatcher: WebhookDispatcher | None = None
+
+    # ------------------------------------------------------------------ running
+
+    def start(self) -> SandboxServer:
+        """Bind and serve in daemon threads (plus the realtime ticker if enabled).
+
+        Returns:
+            self.
+
+        Raises:
+            RuntimeError: Already started.
+            OSError: The address cannot be bound.
+        """
+        if self._httpd is not None:
+            raise RuntimeError("the sandbox is already running")
+        httpd = SandboxHTTPServer((self.host, self._port), self.app)
+        self._dispatcher = WebhookDispatcher(
+            allow_non_loopback=self.allow_non_loopback_callbacks,
+            signing_key=self.webhook_signing_key,
+        )
+        self._httpd = httpd
+        serve = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="sandbox-http",
+            daemon=True,
+        )
+        self._threads = [serve]
+        if self.realtime:
+            ticker = threading.Thread(
+                target=self._tick, args=(httpd.stopping,), name="sandbox-clock", daemon=True
+            )
+            self._threads.append(ticker)
+        for thread in self._threads:
+            thread.start()
+        logger.debug("sandbox listening on %s", self.url)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close open connections, stop the ticker and the webhook dispatcher."""
+        httpd, self._httpd = self._httpd, None
+        if httpd is None:
+            return
+        httpd.stopping.set()
+        httpd.shutdown()
+        httpd.close_connections()
+        httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5.0)
+        self._threads = []
+        if self._dispatcher is not None:
+            self._dispatcher.close(timeout=5.0)
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _tick(self, stopping: threading.Event) -> None:
+        """Realtime mode: one lifecycle step per interval until the server stops."""
+        interval = self.step_seconds / self.speed
+        extra = max(0.0, self.step_seconds - interval)  # simulated time runs `speed` x faster
+        while not stopping.wait(interval):
+            try:
+                self.app.store.advance(steps=1, seconds=extra)
+            except Exception:
+                logger.exception("sandbox realtime step failed")
+
+    def _post_webhook(self, url: str, payload: dict[str, Any]) -> None:
+        dispatcher = self._dispatcher
+        if dispatcher is None:
+            logger.debug("sandbox not started: webhook to %s dropped", url)
+            return
+        dispatcher.post(url, payload)
+
+    # ------------------------------------------------------------------ properties
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:50123``.
+
+        Raises:
+            RuntimeError: Not started.
+        """
+        if self._httpd is None:
+            raise RuntimeError("the sandbox is not running; call start() or use `with`")
+        host, port = self._httpd.server_name, self._httpd.server_port
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+    @property
+    def port(self) -> int:
+        """The bound port (the requested one before ``start``)."""
+        return self._httpd.server_port if self._httpd else self._port
+
+    @property
+    def api_key(self) -> str:
+        """The first configured API key."""
+        return self.registry.first().key
+
+    @property
+    def api_secret(self) -> str:
+        """The secret of the first configured API key."""
+        return self.registry.first().secret
+
+    @property
+    def webhooks(self) -> WebhookDispatcher | None:
+        """The webhook dispatcher (its ``deliveries`` and ``wait_idle``), None when stopped."""
+        return self._dispatcher
+
+    # ------------------------------------------------------------------ control
+
+    def add_account(self, key: str, secret: str, sub_accounts: Iterable[str] = ()) -> None:
+        """Add (or replace) an API key; ``sub_accounts`` may be chosen with ``Account``."""
+        self.registry.add(key, secret, sub_accounts)
+
+    def advance(
+        self, steps: int = 1, to_final: bool = False, seconds: float = 0.0
+    ) -> dict[str, Any]:
+        """Move the clock by ``seconds``, release due scheduled messages, then step.
+
+        Args:
+            steps: Lifecycle steps for every moving message (queued -> enroute ->
+                submitted -> final); 0 moves only the clock.
+            to_final: Step until every moving message is final.
+            seconds: Simulated seconds to move the clock first.
+
+        Returns:
+            ``{"released": n, "transitions": n, "now": iso}``.
+        """
+        return self.app.store.advance(steps, to_final, seconds)
+
+    def inject_reply(self, message_id: str, content: str) -> dict[str, Any]:
+        """Simulate a handset reply to a stored message (webhook posted if it has a callback).
+
+        Raises:
+            KeyError: No such message.
+            ValueError: ``content`` is not a 1-5000 character string.
+        """
+        problems = validate_content(content)
+        if problems:
+            raise ValueError(problems[0])
+        return self.app.store.inject_reply(message_id, content)
+
+    def fail_next(
+        self,
+        kind: str,
+        count: int = 1,
+        path: str | None = None,
+        method: str | None = None,
+        **opts: Any,
+    ) -> None:
+        """Queue a fault for the next ``count`` API requests matching ``path``/``method``.
+
+        Kinds: ``status`` (status=500, retry_after=None), ``reset_before``, ``reset_after``,
+        ``hang`` (seconds=10.0, process=False), ``truncate``, ``malformed_json``,
+        ``html`` (status=502), ``empty``, ``trickle`` (interval=0.05).
+
+        Raises:
+            ValueError: Unknown kind or option, or a bad value.
+        """
+        self.app.faults.add(make_fault(kind, count, path, method, **opts))
+
+    def messages(self, account: str | None = None) -> list[dict[str, Any]]:
+        """Every stored message (with ``message_id``, ``status``, ``account``), oldest first."""
+        return self.app.store.messages(account)
+
+    def requests_seen(self, path_prefix: str | None = None) -> int:
+        """API requests received (attempts, faulted ones included), optionally by path prefix."""
+        return self.app.requests_seen(path_prefix)
+
+    def request_log(self, path_prefix: str | None = None) -> list[dict[str, Any]]:
+        """Request records: method, path, account, auth_scheme, headers (no Authorization)..."""
+        return self.app.request_log(path_prefix)
+
+    def stats(self) -> dict[str, int]:
+        """Counters, e.g. ``requests``, ``legacy_put_signatures``, ``auth_failures``."""
+        return self.app.stats()
+
+    def reset(self) -> None:
+        """Drop messages, DRs, replies, faults, counters and the clock offset; keep accounts."""
+        self.app.reset()
