@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 import requests
@@ -14,6 +15,8 @@ from ..exceptions.api_exception import APIConnectionError, APITimeoutError, Tran
 from . import retry
 from .http_request import HttpRequest
 from .http_response import HttpResponse
+
+_READ_SIZE = 65536
 
 
 class _ConnectionError(APIConnectionError, requests.exceptions.ConnectionError):
@@ -52,6 +55,7 @@ class Transport:
         settings = session.merge_environment_settings(base_uri, proxies or {}, None, verify, None)
         session.close()
         self._adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_maxsize, pool_block=False)
+        self._connect, self._read = timeout
         self._timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
         self._base = urllib3.util.parse_url(base_uri)
         proxy = requests.utils.select_proxy(base_uri, settings["proxies"])
@@ -67,38 +71,63 @@ class Transport:
     def send(self, request: HttpRequest) -> HttpResponse:
         """Send one request and return the whole response.
 
+        The read timeout bounds each wait for data and also the whole response: a
+        server that trickles its answer cannot hold a call past connect + read seconds.
+
         Raises:
             APIConnectionError: no connection, or it broke before the response was read.
-            APITimeoutError: connecting or a read took longer than the timeout.
+            APITimeoutError: connecting or reading took longer than the timeout.
         """
-        path = request.path  # includes any path prefix of the base URI: it is what was signed
+        deadline = time.monotonic() + self._connect + self._read
         try:
-            if self._proxied:  # the proxy manager adds proxy headers and the URL form
-                url = f"{self._base.scheme}://{self._base.netloc}{path}"
-                raw = self._manager.urlopen(
-                    request.http_method,
-                    url,
-                    body=request.body,
-                    headers=request.headers,
-                    retries=False,
-                    redirect=False,
-                    timeout=self._timeout,
-                )
-            else:
-                raw = self._pool.urlopen(
-                    request.http_method,
-                    path,
-                    body=request.body,
-                    headers=request.headers,
-                    retries=False,
-                    redirect=False,
-                    timeout=self._timeout,
-                    assert_same_host=False,
-                )
+            raw = self._open(request)
+            content = self._read_body(raw, deadline)
         except (u3.HTTPError, OSError) as exc:
+            if time.monotonic() >= deadline:
+                raise _deadline_error(request, exc) from exc
             raise _mapped(exc, request) from exc
         headers = {name.lower(): value for name, value in raw.headers.items()}
-        return HttpResponse(raw.status, headers, raw.data)
+        return HttpResponse(raw.status, headers, content)
+
+    def _open(self, request: HttpRequest) -> Any:
+        """Send the request and read the response head; the body is left to read."""
+        options: dict[str, Any] = {
+            "body": request.body,
+            "headers": request.headers,
+            "retries": False,
+            "redirect": False,
+            "timeout": self._timeout,
+            "preload_content": False,
+        }
+        if self._proxied:  # the proxy manager adds proxy headers and the URL form
+            url = f"{self._base.scheme}://{self._base.netloc}{request.path}"
+            return self._manager.urlopen(request.http_method, url, **options)
+        # The path includes any path prefix of the base URI: it is what was signed.
+        return self._pool.urlopen(
+            request.http_method, request.path, assert_same_host=False, **options
+        )
+
+    def _read_body(self, raw: Any, deadline: float) -> bytes:
+        """Read the body one socket read at a time, never waiting past `deadline`."""
+        chunks = []
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError("the response did not complete within the timeout")
+                sock = getattr(raw.connection, "sock", None)
+                if sock is not None:
+                    sock.settimeout(min(self._read, remaining))
+                chunk = raw.read1(_READ_SIZE)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except BaseException:
+            raw.close()  # a half-read connection must never go back to the pool
+            raw.release_conn()
+            raise
+        raw.release_conn()
+        return b"".join(chunks)
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -113,6 +142,16 @@ def _tls_pool_kwargs(verify: bool | str) -> dict[str, Any]:
     if os.path.isdir(bundle):
         return {"cert_reqs": "CERT_REQUIRED", "ca_certs": None, "ca_cert_dir": bundle}
     return {"cert_reqs": "CERT_REQUIRED", "ca_certs": bundle, "ca_cert_dir": None}
+
+
+def _deadline_error(request: HttpRequest, exc: BaseException) -> TransportError:
+    return _ReadTimeout(
+        f"the response did not complete within the timeout: {exc}",
+        method=request.http_method,
+        path=request.path,
+        maybe_sent=True,
+        failure=retry.READ_TIMEOUT,
+    )
 
 
 def _mapped(exc: BaseException, request: HttpRequest) -> TransportError:

@@ -20,14 +20,13 @@ REQUIRED = ("content", "destination_number")
 JSON_RULE = "must be JSON-serialisable (str, int, float, bool, None, list, dict) and UTF-8 text"
 
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
-_URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")
+_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")  # any whitespace or control character
 _FORMATS = frozenset(FormatEnum.values())
 _SOURCE_TYPES = frozenset(SourceNumberTypeEnum.values())
 _NONE: Rules = ()
 _urls: dict[str, bool] = {}  # one batch repeats its callback URL: cache verdicts (bounded)
 _TIME_RULE = (
-    "must be a timezone-aware datetime or ISO 8601 text with an offset, "
-    "like 2030-01-01T09:00:00Z"
+    "must be a timezone-aware datetime or ISO 8601 text with an offset, like 2030-01-01T09:00:00Z"
 )
 _NAIVE_RULE = "must have a timezone (an offset or Z): a naive time is never assumed to be UTC"
 
@@ -164,11 +163,10 @@ def _timestamp(value: object, wire: Mapping[str, Any]) -> Rules:
         return (_TIME_RULE,)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         return (_NAIVE_RULE,)
-    if parsed is value:  # a datetime object: it must be expressible in UTC
-        try:
-            format_timestamp(parsed)
-        except (ValueError, OverflowError, TypeError):
-            return ("is out of range once converted to UTC",)
+    try:
+        format_timestamp(parsed)  # cached: cheap for the wire's own UTC text
+    except (ValueError, OverflowError, TypeError):
+        return ("is out of range once converted to UTC",)
     return _NONE
 
 

@@ -168,7 +168,7 @@ class SandboxServer:
 
     @property
     def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:50123``.
+        """Base URL, e.g. ``http://127.0.0.1:50123`` (loopback when bound to a wildcard).
 
         Raises:
             RuntimeError: Not started.
@@ -176,6 +176,7 @@ class SandboxServer:
         if self._httpd is None:
             raise RuntimeError("the sandbox is not running; call start() or use `with`")
         host, port = self._httpd.server_name, self._httpd.server_port
+        host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # wildcards
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     @property

@@ -82,8 +82,9 @@ def test_sub_accounts_see_only_their_own(parent, make_client, auth):
     assert len(top.replies.check_replies(account_header="SUB2").replies) == 1
 
     # Credits are the sub-account's.
-    assert sub1.messages.check_credits_remaining()["remaining_credits"] == (
-        top.messages.check_credits_remaining(account_header="SUB2")["remaining_credits"]
+    assert (
+        sub1.messages.check_credits_remaining()["remaining_credits"]
+        == (top.messages.check_credits_remaining(account_header="SUB2")["remaining_credits"])
     )
     assert parent.request_log("/v1/messaging/credits")[0]["account"] == "SUB1"
     assert parent.stats()["auth_failures"] == 0
@@ -207,7 +208,7 @@ def test_hmac_sha256(sandbox, make_client, headers_seen):
 
 
 def test_hmac_cancel_is_a_put_signed_as_put(make_client):
-    # A sandbox that refuses the official SDK's PUT-signed-as-POST: only a true PUT signature passes.
+    # This sandbox refuses the official SDK's PUT-signed-as-POST: only a true PUT signature passes.
     with SandboxServer(tolerate_put_signed_as_post=False) as strict:
         client = make_client("hmac", server=strict)
         future = datetime.now(timezone.utc) + timedelta(days=1)

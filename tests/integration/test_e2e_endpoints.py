@@ -165,7 +165,9 @@ def test_send_tts(api, sandbox, body_kind):
 
 def test_send_many_in_one_request_keeps_order(api, sandbox):
     numbers = [f"+6149157{n:04d}" for n in range(10, 15)]
-    body = {"messages": [{"content": f"n{i}", "destination_number": d} for i, d in enumerate(numbers)]}
+    body = {
+        "messages": [{"content": f"n{i}", "destination_number": d} for i, d in enumerate(numbers)]
+    }
     result = api.send(body)
     assert [m.destination_number for m in result.messages] == numbers
     assert [m.content for m in result.messages] == [f"n{i}" for i in range(5)]
@@ -393,7 +395,7 @@ def test_magic_numbers_reach_their_outcomes(api, sandbox):
             ]
         }
     )
-    ids = {suffix: m.message_id for suffix, m in zip(MAGIC, result.messages)}
+    ids = {suffix: m.message_id for suffix, m in zip(MAGIC, result.messages, strict=True)}
     sandbox.advance(to_final=True)
 
     finals = {}

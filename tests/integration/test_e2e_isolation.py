@@ -36,9 +36,8 @@ def test_two_clients_from_eight_threads_stay_apart(sandbox, make_client):
                 ids = {}
                 for name in ("A", "B"):
                     content = f"{name}:{thread}:{round_}"
-                    echo = clients[name].messages.send_messages(
-                        {"messages": [{"content": content, "destination_number": DEST}]}
-                    ).messages[0]
+                    body = {"messages": [{"content": content, "destination_number": DEST}]}
+                    echo = clients[name].messages.send_messages(body).messages[0]
                     ids[name] = echo.message_id
                     if echo.content != content:
                         raise AssertionError(f"{name} got the echo of {echo.content!r}")

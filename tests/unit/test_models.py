@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 from datetime import datetime, timedelta, timezone
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -205,7 +206,8 @@ def test_null_values_keep_defaults_and_strings_stay_lenient() -> None:
     [
         (Message, ["not", "an", "object"], TypeError, "expected a JSON object"),
         (Message, "text", TypeError, "expected a JSON object"),
-        (SendMessagesResponse, {"messages": {"content": "x"}}, TypeError, "messages: expected a JSON array"),
+        (SendMessagesResponse, {"messages": {"content": "x"}}, TypeError,
+         "messages: expected a JSON array"),
         (SendMessagesResponse, {"messages": ["x"]}, TypeError, "messages[0]:"),
         (CheckDeliveryReportsResponse, {"delivery_reports": "x"}, TypeError, "delivery_reports"),
         (DeliveryReport, {"vendor_account_id": ["a"]}, TypeError, "vendor_account_id"),
@@ -295,3 +297,34 @@ def test_additional_property_named_like_the_attribute_is_data() -> None:
     assert message["additional_properties"] == 1
     assert message.to_dictionary() == {"content": "c", "delivery_report": False,
                                        "additional_properties": 1}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("enum", "values"),
+    [
+        (models.FormatEnum, ("SMS", "TTS", "MMS")),
+        (models.Format1Enum, ("SMS", "TTS", "MMS")),
+        (models.SourceNumberTypeEnum, ("INTERNATIONAL", "ALPHANUMERIC", "SHORTCODE")),
+        (models.StatusEnum, ("enroute", "submitted", "delivered", "expired", "rejected",
+                             "undeliverable", "queued", "processed", "cancelled", "scheduled",
+                             "failed")),
+        (models.Status2Enum, ("enroute", "failed", "submitted", "delivered", "expired",
+                              "rejected", "undeliverable")),
+    ],
+)  # fmt: skip
+def test_enums_are_string_constants(enum: type[models.StringEnum], values: tuple[str, ...]) -> None:
+    assert enum.values() == values
+    for value in values:
+        assert getattr(enum, value.upper()) == value
+        assert type(getattr(enum, value.upper())) is str
+
+
+def test_enum_constants_compare_as_strings() -> None:
+    assert models.FormatEnum.SMS == "SMS"
+    assert models.Format1Enum.MMS == models.FormatEnum.MMS == "MMS"
+    assert models.StatusEnum.QUEUED == "queued"
+
+
+def test_from_dictionary_accepts_any_mapping() -> None:
+    reply = Reply.from_dictionary(MappingProxyType({"reply_id": "r", "content": "c"}))
+    assert (reply.reply_id, reply.content) == ("r", "c")

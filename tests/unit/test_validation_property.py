@@ -24,9 +24,7 @@ KNOWN = [
     "message_expiry_timestamp", "metadata", "scheduled", "source_number", "source_number_type",
     "message_id", "status", "media", "subject",
 ]  # fmt: skip
-SETTINGS = settings(
-    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 any_text = st.text(st.characters(blacklist_categories=()), max_size=40)
 huge_text = st.sampled_from(["", " ", "a" * 5000, "a" * 5001, "€" * 3000, "\ud800", "+61491570156"])
@@ -38,8 +36,8 @@ timestamps = st.one_of(
 )  # fmt: skip
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(), st.builds(pow, st.just(10), st.just(5000)),
-    st.floats(), any_text, huge_text, st.binary(max_size=8), timestamps, st.sampled_from(["SMS", "MMS", "TTS"]),
-    st.sampled_from(["http://x.example/a.png", "https://", "INTERNATIONAL"]),
+    st.floats(), any_text, huge_text, st.binary(max_size=8), timestamps,
+    st.sampled_from(["SMS", "MMS", "TTS", "http://x.example/a.png", "https://", "INTERNATIONAL"]),
 )  # fmt: skip
 values = st.recursive(
     scalars,
@@ -90,9 +88,22 @@ def test_send_body_yields_wire_or_validation_error(body: Any) -> None:
 
 
 @settings(SETTINGS, max_examples=150)
-@given(st.lists(st.builds(Message, content=values, destination_number=values,
-                          delivery_report=values, metadata=values, scheduled=values,
-                          source_number_type=values, media=values), min_size=1, max_size=2))
+@given(
+    st.lists(
+        st.builds(
+            Message,
+            content=values,
+            destination_number=values,
+            delivery_report=values,
+            metadata=values,
+            scheduled=values,
+            source_number_type=values,
+            media=values,
+        ),
+        min_size=1,
+        max_size=2,
+    )
+)
 def test_send_body_of_arbitrary_models(models: list[Message]) -> None:
     try:
         assert_serialisable(send_body({"messages": models}))

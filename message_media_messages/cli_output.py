@@ -1,0 +1,278 @@
+"""Rendering for the `messagemedia` CLI: aligned tables, JSON, the batch ledger, progress."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import json
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+OK_OUTCOMES = frozenset({"accepted", "valid"})
+LEDGER_COLUMNS = ("index", "outcome", "message_id", "error")
+DRY_RUN_COLUMNS = ("encoding", "segments")
+SHOWN_FAILURES = 20
+SHOWN_DRY_RUN_ROWS = 50
+EVENT_COLUMNS = ("TYPE", "RECEIVED", "MESSAGE_ID", "STATUS", "CODE", "NUMBER", "CONTENT")
+_EVENT_WIDTHS = (6, 24, 36, 13, 4, 16)
+
+
+class Output:
+    """Where a command writes: a JSON document (or JSON lines) in --json mode, else text."""
+
+    def __init__(self, json_mode: bool, stream: IO[str]) -> None:
+        self.json, self.stream = json_mode, stream
+
+    def show(self, document: Any, text: str, *, line: bool = False) -> None:
+        """Print a result: `document` as JSON (one line if `line`) in --json mode, else `text`."""
+        print(dumps(document, line=line) if self.json else text, file=self.stream, flush=True)
+
+    def event(self, kind: str, item: Any) -> None:
+        """Print one delivery report or reply as it arrives (a JSON line in --json mode)."""
+        text = dumps(event_record(kind, item), line=True) if self.json else event_line(kind, item)
+        print(text, file=self.stream, flush=True)
+
+    def note(self, text: str) -> None:
+        """Human-only text (nothing in --json mode)."""
+        if not self.json:
+            print(text, file=self.stream, flush=True)
+
+
+@dataclass
+class Watch:
+    """The tally of `batch --watch`: what came back while following."""
+
+    waiting: int
+    timeout: float
+    final: Counter[str] = field(default_factory=Counter)
+    reports: int = 0
+    replies: int = 0
+    pending: int = 0
+
+    @property
+    def seen(self) -> int:
+        """Delivery reports and replies printed so far."""
+        return self.reports + self.replies
+
+    def banner(self) -> str:
+        """The text above the followed events."""
+        head = f"\nwatching {self.waiting} accepted messages until final (at most {self.timeout:g} s)"
+        return f"{head}\n{event_header()}"
+
+    def document(self) -> dict[str, Any]:
+        """The last JSON line of a watch."""
+        confirmed = {"delivery_reports": self.reports, "replies": self.replies}
+        return {"type": "watch", "final": dict(self.final), "pending": self.pending,
+                "timed_out": self.pending > 0, "confirmed": confirmed}
+
+    def text(self) -> str:
+        """The human summary of a watch."""
+        tally = ", ".join(f"{status} {n}" for status, n in sorted(self.final.items()))
+        return (f"\nfinal statuses: {tally or 'none'}\n"
+                f"confirmed {self.reports} delivery reports and {self.replies} replies")
+
+
+def cell(value: object) -> str:
+    """One table cell: `-` for nothing, `k=v` pairs for a dict, one line always."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, Mapping):
+        value = ", ".join(f"{k}={v}" for k, v in value.items())
+    elif isinstance(value, (list, tuple)):
+        value = " ".join(str(v) for v in value)
+    return str(value).replace("\r", "\\r").replace("\n", "\\n")
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """Aligned columns under upper-case headers; the last column is never padded."""
+    lines = [[h.upper() for h in headers], *([cell(v) for v in row] for row in rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(headers) - 1)]
+    return "\n".join(
+        "  ".join([*(c.ljust(w) for c, w in zip(line, widths, strict=False)), line[-1]]).rstrip()
+        for line in lines
+    )
+
+
+def fields(data: Mapping[str, Any]) -> str:
+    """A two-column FIELD / VALUE table of one object."""
+    return table(("field", "value"), list(data.items()))
+
+
+def dumps(document: Any, *, line: bool = False) -> str:
+    """JSON text: indented for a document, compact for a JSON line."""
+    if line:
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json.dumps(document, ensure_ascii=False, indent=2, default=str)
+
+
+def event_record(kind: str, item: Any) -> dict[str, Any]:
+    """The JSON line of a delivery report or reply: its fields plus `"type"`."""
+    return {"type": kind, **item.to_dictionary()}
+
+
+def event_line(kind: str, item: Any) -> str:
+    """One fixed-width human line for a delivery report or reply as it arrives."""
+    data = item.to_dictionary()
+    values: list[object] = [kind.split("_")[-1], data.get("date_received"), data.get("message_id")]
+    if kind == "reply":
+        values += ["-", None, data.get("source_number"), data.get("content")]
+    else:
+        values += [data.get("status"), data.get("error_code"), data.get("source_number"), None]
+    padded = [cell(v).ljust(w) for v, w in zip(values, _EVENT_WIDTHS, strict=False)]
+    return "  ".join([*padded, cell(values[-1])]).rstrip()
+
+
+def event_header() -> str:
+    """The header line above `event_line` lines."""
+    padded = [h.ljust(w) for h, w in zip(EVENT_COLUMNS, _EVENT_WIDTHS, strict=False)]
+    return "  ".join([*padded, EVENT_COLUMNS[-1]])
+
+
+@dataclass
+class RowSummary:
+    """What one pass over a batch's rows collected (the rows themselves are not kept)."""
+
+    total: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    accepted: dict[str, int] = field(default_factory=dict)  # message_id -> row index
+    encodings: Counter[str] = field(default_factory=Counter)
+    preview: list[dict[str, Any]] = field(default_factory=list)
+
+
+def row_record(row: Any, dry_run: bool) -> dict[str, Any]:
+    """The ledger / JSON form of one batch row."""
+    record = {name: getattr(row, name, None) for name in LEDGER_COLUMNS}
+    if dry_run:
+        record.update({name: getattr(row, name, None) for name in DRY_RUN_COLUMNS})
+    if record["error"] is not None:
+        record["error"] = str(record["error"])
+    return record
+
+
+def summarize(
+    rows: Iterable[Any], ledger: IO[str] | None, *, dry_run: bool, keep_all: bool
+) -> RowSummary:
+    """Walk the batch rows once: write the ledger CSV, count, keep failures and accepted ids.
+
+    Args:
+        rows: `BatchResult.rows`, in input order.
+        ledger: an open text file for the ledger CSV, or None for no ledger.
+        dry_run: add the encoding and segments columns.
+        keep_all: keep every row of a dry run in `preview` (JSON output), not just the first 50.
+    """
+    columns = LEDGER_COLUMNS + (DRY_RUN_COLUMNS if dry_run else ())
+    writer = csv.DictWriter(ledger, columns, lineterminator="\n") if ledger else None
+    if writer:
+        writer.writeheader()
+    summary = RowSummary()
+    for row in rows:
+        record = row_record(row, dry_run)
+        if writer:
+            writer.writerow(record)
+        summary.total += 1
+        summary.counts[record["outcome"]] += 1
+        if record["outcome"] not in OK_OUTCOMES:
+            summary.failures.append(record)
+        elif record["message_id"]:
+            summary.accepted[record["message_id"]] = record["index"]
+        if dry_run:
+            summary.encodings[record.get("encoding") or "-"] += 1
+            if keep_all or len(summary.preview) < SHOWN_DRY_RUN_ROWS:
+                summary.preview.append(record)
+    return summary
+
+
+def batch_document(summary: RowSummary, result: Any, context: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON document of a batch command."""
+    counts = dict(getattr(result, "counts", None) or summary.counts)
+    document: dict[str, Any] = {**context, "total": summary.total, "counts": counts}
+    document["ok"] = not summary.failures
+    if context.get("dry_run"):
+        document["total_segments"] = getattr(result, "total_segments", None)
+        document["encodings"] = dict(summary.encodings)
+        document["rows"] = summary.preview
+    document["failures"] = summary.failures
+    return document
+
+
+def batch_text(summary: RowSummary, result: Any, dry_run: bool) -> str:
+    """The human summary of a batch: counts per outcome, then the rows that failed."""
+    counts = dict(getattr(result, "counts", None) or summary.counts)
+    lines = [table(("outcome", "rows"), [*sorted(counts.items()), ("total", summary.total)])]
+    if dry_run:
+        encodings = ", ".join(f"{k}: {n} rows" for k, n in sorted(summary.encodings.items()))
+        segments = getattr(result, "total_segments", None)
+        lines += ["", f"SMS segments: {cell(segments)} in total ({encodings or 'no rows'})"]
+        lines += ["", _preview_text(summary)]
+    if summary.failures:
+        shown = summary.failures[:SHOWN_FAILURES]
+        lines += ["", f"Rows not accepted ({len(summary.failures)}):"]
+        lines.append(table(("index", "outcome", "error"), [_failure_row(f) for f in shown]))
+        if len(summary.failures) > len(shown):
+            more = len(summary.failures) - len(shown)
+            lines.append(f"... and {more} more (--ledger FILE writes every row)")
+    return "\n".join(lines)
+
+
+def _failure_row(record: Mapping[str, Any]) -> tuple[object, ...]:
+    return (record["index"], record["outcome"], record["error"])
+
+
+def _preview_text(summary: RowSummary) -> str:
+    columns = ("index", "outcome", "encoding", "segments", "error")
+    text = table(columns, [[r.get(c) for c in columns] for r in summary.preview])
+    if summary.total > len(summary.preview):
+        text += f"\n... {summary.total - len(summary.preview)} more rows (--ledger FILE)"
+    return text
+
+
+class Progress:
+    """Batch progress on stderr: a tqdm bar if tqdm is installed, else a line every ~1 s / 10%.
+
+    Call it with each `BatchProgress` (it reads `rows_done` and `counts`); then `close()`.
+    """
+
+    def __init__(self, total: int, stream: IO[str] | None = None) -> None:
+        self.total, self.stream = total, stream or sys.stderr
+        self._lock = threading.Lock()
+        self._done = 0
+        self._last_time, self._last_decile = time.monotonic(), 0
+        self._bar: Any = None
+        try:
+            tqdm = importlib.import_module("tqdm").tqdm
+        except ImportError:
+            return
+        self._bar = tqdm(total=total, file=self.stream, unit="msg", desc="sending", leave=True)
+
+    def __call__(self, progress: Any) -> None:
+        with self._lock:
+            done = int(progress.rows_done)
+            counts = dict(getattr(progress, "counts", None) or {})
+            if self._bar is not None:
+                self._bar.update(max(0, done - self._done))
+                self._bar.set_postfix(counts, refresh=False)
+            else:
+                self._plain(done, counts)
+            self._done = max(self._done, done)
+
+    def _plain(self, done: int, counts: Mapping[str, int]) -> None:
+        now = time.monotonic()
+        decile = done * 10 // self.total if self.total else 10
+        if now - self._last_time < 1.0 and decile == self._last_decile and done < self.total:
+            return
+        self._last_time, self._last_decile = now, decile
+        pct = f" ({done * 100 // self.total}%)" if self.total else ""
+        tally = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
+        print(f"sending: {done}/{self.total} rows{pct}  {tally}".rstrip(), file=self.stream)
+        self.stream.flush()
+
+    def close(self) -> None:
+        """Finish the bar (or the plain lines)."""
+        if self._bar is not None:
+            self._bar.close()
