@@ -17,6 +17,7 @@ setup(
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="Apache-2.0",
+    license_files=["LICENSE"],
     python_requires=">=3.10",
     packages=find_packages(include=["message_media_messages", "message_media_messages.*"]),
     package_data={"message_media_messages": ["py.typed"]},

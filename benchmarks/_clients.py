@@ -42,6 +42,9 @@ class SDKClient:
     def sent_ids(self, result: Any) -> list[str]:
         return [message.message_id for message in result.messages]
 
+    def status_id(self, result: Any) -> str:
+        return str(result.message_id)
+
     def close(self) -> None:
         self.client.close()
 
@@ -82,6 +85,9 @@ class RequestsClient:
     def sent_ids(self, result: Any) -> list[str]:
         return [message["message_id"] for message in result["messages"]]
 
+    def status_id(self, result: Any) -> str:
+        return str(result["message_id"])
+
     def close(self) -> None:
         self.session.close()
 
@@ -118,6 +124,9 @@ class HttpClientClient:
 
     def sent_ids(self, result: Any) -> list[str]:
         return [message["message_id"] for message in result["messages"]]
+
+    def status_id(self, result: Any) -> str:
+        return str(result["message_id"])
 
     def close(self) -> None:
         self.conn.close()

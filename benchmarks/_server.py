@@ -7,7 +7,8 @@ It answers two endpoints, and nothing is checked (no auth, no validation):
 - `POST /v1/messages` -> 202, `{"messages": [...]}` echoing each message plus a
   `message_id` and `"status": "queued"`. The answer is cached per distinct body, so
   after the first request of a given body the server only reads and writes bytes.
-- `GET /v1/messages/{id}` -> 200, the status JSON of API.md's example with that id.
+- `GET /v1/messages/{id}` -> 200, the status JSON of API.md's example with that id
+  (and timestamps derived from it).
 
 Each response goes out in one `write` (headers and body together), so Nagle and
 delayed ACKs never add latency, and the server stays far from being the bottleneck.
@@ -20,6 +21,8 @@ import json
 import sys
 import threading
 import uuid
+import zlib
+from datetime import datetime, timedelta, timezone
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -41,6 +44,7 @@ STATUS_TEMPLATE: dict[str, Any] = {
 
 _REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 404: "Not Found"}
 _DATE = formatdate(usegmt=True)  # one fixed Date header: cheap, and clients parse it anyway
+_EPOCH = datetime(2016, 11, 3, 11, 49, 2, 807000, tzinfo=timezone.utc)
 _MESSAGE_IDS = [str(uuid.UUID(int=i + 1)) for i in range(100)]
 _SEND_CACHE: dict[bytes, bytes] = {}
 _STATUS_CACHE: dict[str, bytes] = {}
@@ -79,11 +83,28 @@ def send_answer(body: bytes) -> bytes:
     return answer
 
 
+def _timestamp(seed: int) -> str:
+    """A distinct API-style timestamp per seed (`2016-11-03T11:49:02.807Z` form)."""
+    moment = _EPOCH + timedelta(milliseconds=seed % (365 * 86_400_000))
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
 def status_answer(message_id: str) -> bytes:
-    """The full HTTP response to a get-status request for this id (cached per id)."""
+    """The full HTTP response to a get-status request for this id (cached per id).
+
+    Timestamps differ from id to id, as real ones do, so a client cannot answer its
+    timestamp parsing from a cache of the few strings a fixed example would repeat.
+    """
     cached = _STATUS_CACHE.get(message_id)
     if cached is None:
-        cached = _response(200, json.dumps({**STATUS_TEMPLATE, "message_id": message_id}).encode())
+        seed = zlib.crc32(message_id.encode())
+        status = {
+            **STATUS_TEMPLATE,
+            "message_id": message_id,
+            "scheduled": _timestamp(seed),
+            "message_expiry_timestamp": _timestamp(seed + 86_400_000),
+        }
+        cached = _response(200, json.dumps(status).encode())
         with _CACHE_LOCK:
             if len(_STATUS_CACHE) < 10000:
                 _STATUS_CACHE[message_id] = cached

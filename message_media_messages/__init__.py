@@ -12,38 +12,84 @@ from typing import TYPE_CHECKING, Any
 from .configuration import SDK_VERSION as __version__
 
 if TYPE_CHECKING:
-    from .configuration import Configuration
+    from .configuration import Configuration as Configuration
     from .exceptions import (
-        APIConnectionError,
-        APIException,
-        APITimeoutError,
-        AuthenticationError,
-        BadRequestError,
-        ConfigurationError,
-        MessageMediaError,
-        NotFoundError,
-        RateLimitError,
-        SendMessages400ResponseException,
-        ServerError,
-        TransportError,
-        UnexpectedResponseError,
-        ValidationError,
+        APIConnectionError as APIConnectionError,
     )
-    from .http.retry import RetryPolicy
-    from .message_media_messages_client import MessageMediaMessagesClient
+    from .exceptions import (
+        APIException as APIException,
+    )
+    from .exceptions import (
+        APITimeoutError as APITimeoutError,
+    )
+    from .exceptions import (
+        AuthenticationError as AuthenticationError,
+    )
+    from .exceptions import (
+        BadRequestError as BadRequestError,
+    )
+    from .exceptions import (
+        ConfigurationError as ConfigurationError,
+    )
+    from .exceptions import (
+        MessageMediaError as MessageMediaError,
+    )
+    from .exceptions import (
+        NotFoundError as NotFoundError,
+    )
+    from .exceptions import (
+        RateLimitError as RateLimitError,
+    )
+    from .exceptions import (
+        SendMessages400ResponseException as SendMessages400ResponseException,
+    )
+    from .exceptions import (
+        ServerError as ServerError,
+    )
+    from .exceptions import (
+        TransportError as TransportError,
+    )
+    from .exceptions import (
+        UnexpectedResponseError as UnexpectedResponseError,
+    )
+    from .exceptions import (
+        ValidationError as ValidationError,
+    )
+    from .http.retry import RetryPolicy as RetryPolicy
+    from .message_media_messages_client import (
+        MessageMediaMessagesClient as MessageMediaMessagesClient,
+    )
     from .models import (
-        CancelScheduledMessageRequest,
-        ConfirmDeliveryReportsAsReceivedRequest,
-        ConfirmRepliesAsReceivedRequest,
-        DeliveryReport,
-        FormatEnum,
-        Message,
-        Reply,
-        SendMessagesRequest,
-        SourceNumberTypeEnum,
-        StatusEnum,
+        CancelScheduledMessageRequest as CancelScheduledMessageRequest,
     )
-    from .sandbox import SandboxServer
+    from .models import (
+        ConfirmDeliveryReportsAsReceivedRequest as ConfirmDeliveryReportsAsReceivedRequest,
+    )
+    from .models import (
+        ConfirmRepliesAsReceivedRequest as ConfirmRepliesAsReceivedRequest,
+    )
+    from .models import (
+        DeliveryReport as DeliveryReport,
+    )
+    from .models import (
+        FormatEnum as FormatEnum,
+    )
+    from .models import (
+        Message as Message,
+    )
+    from .models import (
+        Reply as Reply,
+    )
+    from .models import (
+        SendMessagesRequest as SendMessagesRequest,
+    )
+    from .models import (
+        SourceNumberTypeEnum as SourceNumberTypeEnum,
+    )
+    from .models import (
+        StatusEnum as StatusEnum,
+    )
+    from .sandbox import SandboxServer as SandboxServer
 
 _HOMES = {
     "Configuration": "configuration",

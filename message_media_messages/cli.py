@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
-import json
+import functools
 import logging
 import sys
 import time
@@ -29,18 +28,28 @@ EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION, EXIT_PARTIAL, EXIT_INTERRUPTED =
 FINAL_STATUSES = frozenset(
     {"delivered", "failed", "expired", "rejected", "undeliverable", "cancelled"}
 )
-TEXT_COLUMNS = (
-    *("content", "destination_number", "source_number", "format", "scheduled"),
-    *("callback_url", "subject", "message_expiry_timestamp", "source_number_type"),
-)
-TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes"), ("false", "0", "no")
 _GLOBAL_VALUE_OPTIONS = ("--base-url", "--account")
+DESCRIPTION = (
+    "Send and track messages with the MessageMedia Messages API. Credentials come from "
+    "MESSAGEMEDIA_API_KEY and MESSAGEMEDIA_API_SECRET; --sandbox needs none."
+)
+NO_CREDENTIALS = (
+    "no API credentials: set MESSAGEMEDIA_API_KEY and MESSAGEMEDIA_API_SECRET, or try --sandbox"
+)
+SEND_FIELDS = {  # message field -> `send` option
+    **{"destination_number": "to", "content": "text", "source_number": "source"},
+    **{"format": "format", "media": "media", "subject": "subject", "scheduled": "schedule"},
+    **{"callback_url": "callback_url"},
+}
+EPILOG = (
+    "exit status: 0 ok, 1 API error, 2 usage or input error, 3 connection failure, "
+    "4 some batch rows not accepted"
+)
 Client = MessageMediaMessagesClient
 Command = Callable[[Client, argparse.Namespace, Output], int]
 
 
-class UsageError(Exception):
-    """Bad input or missing settings: exit status 2."""
+InputError = cli_output.InputError
 
 
 # ---------------------------------------------------------------- argument parsing
@@ -66,26 +75,18 @@ def _pair(text: str) -> tuple[str, str]:
     return key, value
 
 
-def _add_feed_parser(sub: Any, name: str, what: str, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser(name, parents=[common], help=f"check, confirm or follow {what}")
-    parser.add_argument("action", nargs="?", choices=("check", "confirm"), default="check",
-                        help=f"check: list unconfirmed {what} (default); confirm: confirm IDs")
-    parser.add_argument("ids", nargs="*", metavar="ID", help="ids to confirm")
-    _add_follow_options(parser, what)
+def _add_feed_parser(sub: Any, name: str, what: str, common: list[Any]) -> None:
+    parser = sub.add_parser(name, parents=common, help=f"check, confirm or follow {what}")
+    add = parser.add_argument
+    add("action", nargs="?", choices=("check", "confirm"), default="check", help="(default: check)")
+    add("ids", nargs="*", metavar="ID", help="the ids to confirm")
+    add("--follow", action="store_true", help=f"print {what} as they come, confirming them")
+    add("--poll-interval", type=_positive(float), metavar="S", help="while idle (default: 5)")
+    add("--limit", type=_positive(int), metavar="N", help="stop following after N")
 
 
-def _add_follow_options(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--follow", action="store_true",
-                        help=f"print {what} as they arrive and confirm them (Ctrl-C stops)")
-    parser.add_argument("--poll-interval", type=_positive(float), default=None, metavar="S",
-                        help="seconds between polls (default: 5 for --follow, 1 for --watch)")
-    parser.add_argument("--limit", type=_positive(int), default=None, metavar="N",
-                        help="with --follow: stop after N items")
-
-
-def _add_send_parser(sub: Any, common: argparse.ArgumentParser) -> None:
-    send = sub.add_parser("send", parents=[common], help="send one message")
-    add = send.add_argument
+def _add_send_parser(sub: Any, common: list[Any]) -> None:
+    add = sub.add_parser("send", parents=common, help="send one message").add_argument
     add("--to", required=True, metavar="NUMBER", help="destination, E.164 (+61491570156)")
     add("--text", required=True, help="message content")
     add("--from", dest="source", metavar="NUMBER", help="source number or sender id")
@@ -98,9 +99,8 @@ def _add_send_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     add("--metadata", nargs="+", action="extend", type=_pair, metavar="KEY=VALUE")
 
 
-def _add_batch_parser(sub: Any, common: argparse.ArgumentParser) -> None:
-    batch = sub.add_parser("batch", parents=[common], help="send a CSV or JSON-lines file")
-    add = batch.add_argument
+def _add_batch_parser(sub: Any, common: list[Any]) -> None:
+    add = sub.add_parser("batch", parents=common, help="send a CSV or JSON-lines file").add_argument
     add("file", metavar="FILE", help="CSV with a header row, or .jsonl/.ndjson")
     add("--concurrency", type=_positive(int), default=1, metavar="N", help="parallel requests")
     add("--journal", metavar="PATH", help="resume file: a rerun skips rows already accepted")
@@ -108,26 +108,18 @@ def _add_batch_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     add("--ledger", metavar="OUT.csv", help="write one CSV line per row (default: none)")
     add("--no-progress", action="store_true", help="no progress bar on stderr")
     add("--watch", action="store_true", help="then follow reports and replies until all final")
-    add("--watch-timeout", type=_positive(float), default=None, metavar="S",
-        help="give up watching after S seconds (default: 60)")
-    add("--poll-interval", type=_positive(float), default=1.0, metavar="S",
-        help="with --watch: seconds between polls (default: 1)")
+    add("--watch-timeout", type=_positive(float), metavar="S", help="stop watching (default: 60)")
+    add("--poll-interval", type=_positive(float), default=1.0, metavar="S", help="while watching")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `messagemedia` (the `sandbox` arguments are not parsed here)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                        help="machine output: one JSON document (JSON lines when following)")
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                        help="log HTTP calls and show tracebacks on stderr")
-    parser = argparse.ArgumentParser(
-        prog=PROG, parents=[common],
-        description="Send and track messages with the MessageMedia Messages API. Credentials "
-        "come from MESSAGEMEDIA_API_KEY and MESSAGEMEDIA_API_SECRET; --sandbox needs none.",
-        epilog="exit status: 0 ok, 1 API error, 2 usage or input error, 3 connection "
-        "failure, 4 some batch rows not accepted",
-    )
+    common = argparse.ArgumentParser(add_help=False)  # also accepted after the command
+    flag = functools.partial(common.add_argument, action="store_true", default=argparse.SUPPRESS)
+    flag("--json", help="machine output: one JSON document (JSON lines when following)")
+    flag("--debug", help="log HTTP calls and show tracebacks on stderr")
+    parser = argparse.ArgumentParser(prog=PROG, parents=[common], description=DESCRIPTION,
+                                     epilog=EPILOG)  # fmt: skip
     add = parser.add_argument
     add("--version", action="version", version=f"%(prog)s {__version__}")
     add("--sandbox", action="store_true", help="run against an embedded local sandbox")
@@ -135,14 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
     add("--account", metavar="ID", help="sub-account (the Account header)")
     add("--hmac", action="store_true", help="sign requests with HMAC instead of Basic auth")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _add_send_parser(sub, common)
-    sub.add_parser("status", parents=[common], help="a message's status").add_argument("message_id")
-    sub.add_parser("cancel", parents=[common], help="cancel a scheduled message").add_argument(
-        "message_id")
+    _add_send_parser(sub, [common])
+    for name, text in (("status", "a message's status"), ("cancel", "cancel a scheduled message")):
+        sub.add_parser(name, parents=[common], help=text).add_argument("message_id")
     sub.add_parser("credits", parents=[common], help="prepaid credits remaining")
-    _add_feed_parser(sub, "reports", "delivery reports", common)
-    _add_feed_parser(sub, "replies", "replies", common)
-    _add_batch_parser(sub, common)
+    _add_feed_parser(sub, "reports", "delivery reports", [common])
+    _add_feed_parser(sub, "replies", "replies", [common])
+    _add_batch_parser(sub, [common])
     sub.add_parser("sandbox", add_help=False, help="run a local sandbox API (see sandbox -h)")
     return parser
 
@@ -163,47 +154,56 @@ def _split_sandbox(argv: list[str]) -> tuple[list[str], list[str] | None]:
 @contextlib.contextmanager
 def _client(args: argparse.Namespace) -> Iterator[Client]:
     """The client for this command: env credentials, or an embedded sandbox's."""
+    pool = max(10, getattr(args, "concurrency", 1))  # a connection per request in flight
     if args.sandbox:
         if args.base_url:
-            raise UsageError("--sandbox and --base-url cannot be combined")
-        with SandboxServer(realtime=True, speed=1.0, step_seconds=0.2) as server:
-            if args.account:
-                server.add_account(server.api_key, server.api_secret, [args.account])
-            print(f"{PROG}: using an embedded sandbox at {server.url}; nothing leaves this "
-                  "machine", file=sys.stderr)
-            with Client(server.api_key, server.api_secret, args.hmac, base_uri=server.url,
-                        account_id=args.account) as client:
+            raise InputError("--sandbox and --base-url cannot be combined")
+        with _sandbox(args.account) as server:
+            keys = (server.api_key, server.api_secret, args.hmac)
+            with Client(
+                *keys, base_uri=server.url, account_id=args.account, pool_maxsize=pool
+            ) as client:
                 yield client
         return
-    settings: dict[str, Any] = {"base_uri": args.base_url, "account_id": args.account}
+    settings = {
+        "base_uri": args.base_url,
+        "account_id": args.account,
+        "use_hmac_authentication": args.hmac,
+    }
     settings = {key: value for key, value in settings.items() if value}
-    if args.hmac:
-        settings["use_hmac_authentication"] = True
-    with Client.from_env(**settings) as client:
+    with Client.from_env(pool_maxsize=pool, **settings) as client:
         if not client.config.has_credentials:
-            raise UsageError("no API credentials: set MESSAGEMEDIA_API_KEY and "
-                             "MESSAGEMEDIA_API_SECRET, or try --sandbox")
+            raise InputError(NO_CREDENTIALS)
         yield client
+
+
+@contextlib.contextmanager
+def _sandbox(account: str | None) -> Iterator[SandboxServer]:
+    """An embedded sandbox for the command's duration (a lifecycle step every 0.2 s)."""
+    with SandboxServer(realtime=True, speed=1.0, step_seconds=0.2) as server:
+        if account:
+            server.add_account(server.api_key, server.api_secret, [account])
+        print(f"{PROG}: using an embedded sandbox at {server.url}; nothing leaves this machine",
+              file=sys.stderr)  # fmt: skip
+        yield server
 
 
 # ---------------------------------------------------------------- simple commands
 
 
 def _cmd_send(client: Client, args: argparse.Namespace, out: Output) -> int:
-    message: dict[str, Any] = {"destination_number": args.to, "content": args.text}
-    optional = {"source_number": args.source, "format": args.format, "media": args.media,
-                "subject": args.subject, "scheduled": args.schedule,
-                "callback_url": args.callback_url}
-    message.update({key: value for key, value in optional.items() if value is not None})
-    if args.delivery_report:
-        message["delivery_report"] = True
+    options = {field: getattr(args, name) for field, name in SEND_FIELDS.items()}
+    message = {field: value for field, value in options.items() if value is not None}
     if args.metadata:
         message["metadata"] = dict(args.metadata)
+    if args.delivery_report:
+        message["delivery_report"] = True
     response = client.messages.send_messages({"messages": [message]})
-    sent = response.messages or []
-    rows = [(m.message_id, m.status, m.destination_number, m.format) for m in sent]
-    out.show(response.to_dictionary(),
-             cli_output.table(("message_id", "status", "destination_number", "format"), rows))
+    rows = [
+        (m.message_id, m.status, m.destination_number, m.format) for m in response.messages or []
+    ]
+    columns = ("message_id", "status", "destination_number", "format")
+    out.show(response.to_dictionary(), cli_output.table(columns, rows))
     return EXIT_OK
 
 
@@ -230,23 +230,24 @@ def _feed_command(kind: str, listing: str) -> Command:
     """The `reports` / `replies` command: check, confirm IDs, or --follow."""
 
     def run(client: Client, args: argparse.Namespace, out: Output) -> int:
-        resource = getattr(client, listing)
+        resource, plural = getattr(client, listing), listing.replace("_", " ")
         if args.action == "confirm" or args.ids:
             if args.action != "confirm" or not args.ids or args.follow:
-                raise UsageError(f"usage: {PROG} {args.command} confirm ID [ID ...]")
+                raise InputError(f"usage: {PROG} {args.command} confirm ID [ID ...]")
             confirm = getattr(resource, f"confirm_{listing}_as_received")
             for start in range(0, len(args.ids), 100):  # the API takes 100 ids per call
                 confirm({f"{kind}_ids": args.ids[start : start + 100]})
-            plural = listing.replace("_", " ")
-            out.show({"confirmed": args.ids}, f"confirmed {len(args.ids)} {plural}")
+            out.show({"confirmed": args.ids}, f"confirmed {plural}: {len(args.ids)}")
             return EXIT_OK
         if args.follow:
             return _follow(resource, kind, args, out)
+        if args.limit or args.poll_interval:
+            raise InputError("--limit and --poll-interval go with --follow")
         response = getattr(resource, f"check_{listing}")()
         items = getattr(response, listing) or []
         lines = [cli_output.event_line(kind, item) for item in items]
-        text = "\n".join([cli_output.event_header(), *lines]) if lines else f"no unconfirmed {listing}"
-        out.show(response.to_dictionary(), text)
+        text = "\n".join([cli_output.event_header(), *lines])
+        out.show(response.to_dictionary(), text if lines else f"no unconfirmed {plural}")
         return EXIT_OK
 
     return run
@@ -254,8 +255,9 @@ def _feed_command(kind: str, listing: str) -> Command:
 
 def _follow(resource: Any, kind: str, args: argparse.Namespace, out: Output) -> int:
     """Print items as they arrive; the iterator confirms each once we move past it."""
-    items = resource.iter_unconfirmed(follow=True, poll_interval=args.poll_interval or 5.0,
-                                      limit=args.limit)
+    items = resource.iter_unconfirmed(
+        follow=True, poll_interval=args.poll_interval or 5.0, limit=args.limit
+    )
     out.note(cli_output.event_header())
     try:
         for item in items:
@@ -267,110 +269,32 @@ def _follow(resource: Any, kind: str, args: argparse.Namespace, out: Output) -> 
     return EXIT_OK
 
 
-# ---------------------------------------------------------------- batch input
-
-
-def _boolean(text: str, where: str) -> bool:
-    word = text.strip().lower()
-    if word in TRUE_WORDS or word in FALSE_WORDS:
-        return word in TRUE_WORDS
-    raise UsageError(f"{where}: delivery_report must be true/false/1/0/yes/no, not {text!r}")
-
-
-def _csv_columns(header: list[str], path: str) -> list[str]:
-    columns = [name.strip() for name in header]
-    allowed = {*TEXT_COLUMNS, "delivery_report", "media"}
-    bad = [c for c in columns if c not in allowed and not c.startswith("metadata.")]
-    bad += [c for c in columns if c == "metadata."]
-    if bad or len(set(columns)) != len(columns):
-        problem = f"unknown column {bad[0]!r}" if bad else "a column appears twice"
-        raise UsageError(f"{path}: {problem}; columns are {', '.join(sorted(allowed))} "
-                         "and metadata.KEY")
-    return columns
-
-
-def _csv_message(columns: list[str], cells: list[str], where: str) -> dict[str, Any]:
-    if len(cells) != len(columns):
-        raise UsageError(f"{where}: {len(cells)} cells, but the header has {len(columns)}")
-    message: dict[str, Any] = {}
-    for name, value in zip(columns, cells, strict=True):
-        if value.strip() == "":
-            continue  # an empty cell means the field is absent
-        if name == "delivery_report":
-            message[name] = _boolean(value, where)
-        elif name == "media":
-            message[name] = value.split()
-        elif name.startswith("metadata."):
-            message.setdefault("metadata", {})[name[len("metadata.") :]] = value
-        else:
-            message[name] = value if name == "content" else value.strip()
-    return message
-
-
-def _read_csv(path: str, handle: IO[str]) -> Iterator[dict[str, Any]]:
-    reader = csv.reader(handle, strict=True)
-    try:
-        columns = _csv_columns(next(reader), path)
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                yield _csv_message(columns, cells, f"{path}, line {reader.line_num}")
-    except StopIteration:
-        raise UsageError(f"{path}: empty file (a header row is needed)") from None
-    except csv.Error as exc:
-        raise UsageError(f"{path}, line {reader.line_num}: {exc}") from None
-
-
-def _read_json_lines(path: str, handle: IO[str]) -> Iterator[dict[str, Any]]:
-    for number, line in enumerate(handle, 1):
-        if not line.strip():
-            continue
-        try:
-            message = json.loads(line)
-        except ValueError as exc:
-            raise UsageError(f"{path}, line {number}: not JSON ({exc})") from None
-        if not isinstance(message, dict):
-            raise UsageError(f"{path}, line {number}: expected a JSON object per line")
-        yield message
-
-
-def read_messages(path: str) -> Iterator[dict[str, Any]]:
-    """Stream the messages of a batch file (CSV with a header, or JSON lines), row by row."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            json_lines = path.lower().endswith((".jsonl", ".ndjson"))
-            if not json_lines and not path.lower().endswith(".csv"):
-                json_lines = handle.read(1) == "{"
-                handle.seek(0)
-            yield from (_read_json_lines if json_lines else _read_csv)(path, handle)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
-
-
 # ---------------------------------------------------------------- batch
 
 
 def _cmd_batch(client: Client, args: argparse.Namespace, out: Output) -> int:
     if args.dry_run and args.watch:
-        raise UsageError("--watch cannot be combined with --dry-run")
+        raise InputError("--watch cannot be combined with --dry-run")
     if args.watch_timeout is not None and not args.watch:
-        raise UsageError("--watch-timeout needs --watch")
-    total = sum(1 for _ in read_messages(args.file))  # checks the whole file before sending
+        raise InputError("--watch-timeout needs --watch")
+    total = sum(1 for _ in cli_output.read_messages(args.file))  # check it all before sending
     ledger = _open_ledger(args.ledger)  # opened first: a send must never lose its ledger
     progress = None if args.no_progress or args.dry_run else cli_output.Progress(total)
     try:
         result = client.messages.send_batch(
-            read_messages(args.file), concurrency=args.concurrency, journal=args.journal,
-            dry_run=args.dry_run, on_progress=progress,
+            cli_output.read_messages(args.file),
+            concurrency=args.concurrency,
+            journal=args.journal,
+            dry_run=args.dry_run,
+            on_progress=progress,
         )
         if progress:
             progress.close()
-        summary = cli_output.summarize(result.rows, ledger, dry_run=args.dry_run,
-                                       keep_all=out.json)
+        summary = cli_output.summarize(result.rows, ledger, dry_run=args.dry_run, keep_all=out.json)
     finally:
         if ledger:
             ledger.close()
-    context = {"file": args.file, "dry_run": args.dry_run, "ledger": args.ledger,
-               "journal": args.journal}
+    context = {name: getattr(args, name) for name in ("file", "dry_run", "ledger", "journal")}
     document = cli_output.batch_document(summary, result, context)
     if args.watch:
         document = {"type": "batch", **document}
@@ -386,7 +310,7 @@ def _open_ledger(path: str | None) -> IO[str] | None:
     try:
         return open(path, "w", encoding="utf-8", newline="")
     except OSError as exc:
-        raise UsageError(f"cannot write the ledger {path}: {exc}") from None
+        raise InputError(f"cannot write the ledger {path}: {exc}") from None
 
 
 def _watch(client: Client, pending: set[str], args: argparse.Namespace, out: Output) -> None:
@@ -417,8 +341,7 @@ def _watch(client: Client, pending: set[str], args: argparse.Namespace, out: Out
     watch.pending = len(pending)
     out.show(watch.document(), watch.text(), line=True)
     if pending:
-        print(f"{PROG}: watch timed out after {timeout:g} s: {len(pending)} accepted messages "
-              "are not final yet", file=sys.stderr)
+        print(f"{PROG}: {watch.timed_out()}", file=sys.stderr)
 
 
 def _sweep(client: Client, pending: set[str], watch: cli_output.Watch) -> None:
@@ -454,7 +377,7 @@ def _run_sandbox(args: argparse.Namespace, sandbox_args: list[str]) -> int:
     from message_media_messages import sandbox
 
     if args.sandbox or args.base_url or args.json:
-        raise UsageError("the sandbox command takes its own options, after `sandbox`")
+        raise InputError("the sandbox command takes its own options, after `sandbox`")
     try:
         return sandbox.main(sandbox_args)
     except SystemExit as exc:  # its argparse: -h or a bad option
@@ -467,11 +390,13 @@ def _failure(exc: BaseException) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     code = EXIT_API
-    if isinstance(exc, (UsageError, ValueError)):
-        code = EXIT_USAGE  # ValidationError, ConfigurationError: bad input, nothing sent
+    if isinstance(exc, ValueError) and isinstance(exc, (MessageMediaError, InputError)):
+        code = EXIT_USAGE  # ValidationError, ConfigurationError, a wrong journal: nothing sent
     if isinstance(exc, TransportError):
         code = EXIT_CONNECTION
     label = "error" if code != EXIT_CONNECTION else "connection failed"
+    if not isinstance(exc, (MessageMediaError, InputError)):
+        label = f"unexpected {type(exc).__name__} (--debug shows the traceback)"
     text = " ".join(str(exc).split()) or type(exc).__name__
     print(f"{PROG}: {label}: {text}", file=sys.stderr)
     return code
@@ -491,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
             return _run_sandbox(args, sandbox_args)
         with _client(args) as client:
             return COMMANDS[args.command](client, args, out)
-    except (MessageMediaError, UsageError, KeyboardInterrupt) as exc:
+    except (Exception, KeyboardInterrupt) as exc:  # one line on stderr, never a traceback
         if args.debug:
             traceback.print_exc()
         return _failure(exc)

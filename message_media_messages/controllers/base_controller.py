@@ -89,8 +89,8 @@ class BaseController:
             payload: the JSON-ready body, serialised once here, or None.
             idempotent: whether repeating the call is harmless (decides retries).
             account_header: the sub-account for this call, overriding the client's.
-            parse: builds the result model from the decoded JSON; None when the
-                endpoint owes no JSON (the decoded body, if any, is returned).
+            parse: builds the result from the decoded JSON; None when the endpoint
+                owes no body (None is returned for an empty one, else the decoded JSON).
             bad_request: the exception class for HTTP 400.
         """
         request = self._build(method, path, payload, account_header)
@@ -100,9 +100,9 @@ class BaseController:
             self._core.call_back.on_after_response(context)
         if not 200 <= response.status_code <= 208:
             raise _status_error(context, idempotent, bad_request, self._core.clock())
-        if parse is None:
-            return response.json_or_none()
-        return _parsed(context, parse)
+        if parse is None and not response.content:
+            return None  # cancel and confirm may answer with no body
+        return _parsed(context, parse or _any_json, maybe_sent=not idempotent)
 
     def _build(
         self, method: str, path: str, payload: Any, account_header: str | None
@@ -168,7 +168,18 @@ def _serialise(payload: Any) -> bytes:
         raise ValidationError([Problem("body", f"must be JSON-serialisable ({exc})")]) from exc
 
 
-def _parsed(context: HttpContext, parse: Callable[[Any], T]) -> T:
+def json_object(data: Any) -> dict[str, Any]:
+    """Accept a decoded JSON object as it is (for endpoints with no model)."""
+    if not isinstance(data, dict):
+        raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def _any_json(data: Any) -> Any:
+    return data
+
+
+def _parsed(context: HttpContext, parse: Callable[[Any], T], *, maybe_sent: bool) -> T:
     response = context.response
     reason = "the response body is empty where JSON was expected"
     if response.content:
@@ -179,7 +190,9 @@ def _parsed(context: HttpContext, parse: Callable[[Any], T]) -> T:
             return result
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             reason = f"the response body is not the expected JSON ({exc.__class__.__name__}: {exc})"
-    raise UnexpectedResponseError(reason, context)
+    # A 2xx means the API acted on the request: an unreadable answer to a send may hide
+    # accepted messages, so it must say maybe_sent.
+    raise UnexpectedResponseError(reason, context, maybe_sent=maybe_sent)
 
 
 def _status_error(

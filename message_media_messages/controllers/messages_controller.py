@@ -14,7 +14,7 @@ from ..models.get_message_status_response import GetMessageStatusResponse
 from ..models.message import Message
 from ..models.send_messages_request import SendMessagesRequest
 from ..models.send_messages_response import SendMessagesResponse
-from .base_controller import BaseController, path_for
+from .base_controller import BaseController, json_object, path_for
 
 
 class MessagesController(BaseController):
@@ -141,7 +141,11 @@ class MessagesController(BaseController):
     def check_credits_remaining(self, account_header: str | None = None) -> Any:
         """The prepaid credits left on the account (the decoded JSON, as in 2.x)."""
         return self._call(
-            "GET", "/v1/messaging/credits", idempotent=True, account_header=account_header
+            "GET",
+            "/v1/messaging/credits",
+            idempotent=True,
+            account_header=account_header,
+            parse=json_object,
         )
 
     # The official 1.1.0 names.

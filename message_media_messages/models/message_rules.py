@@ -24,7 +24,9 @@ _URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")  # any whitespace or control c
 _FORMATS = frozenset(FormatEnum.values())
 _SOURCE_TYPES = frozenset(SourceNumberTypeEnum.values())
 _NONE: Rules = ()
-_urls: dict[str, bool] = {}  # one batch repeats its callback URL: cache verdicts (bounded)
+# One batch repeats its callback URL and schedule: verdicts are cached (bounded).
+_urls: dict[str, bool] = {}
+_times: dict[str, Rules] = {}
 _TIME_RULE = (
     "must be a timezone-aware datetime or ISO 8601 text with an offset, like 2030-01-01T09:00:00Z"
 )
@@ -158,6 +160,19 @@ def _source_number_type(value: object, wire: Mapping[str, Any]) -> Rules:
 
 
 def _timestamp(value: object, wire: Mapping[str, Any]) -> Rules:
+    if type(value) is str:
+        known = _times.get(value)
+        if known is None:
+            known = _timestamp_rules(value)
+            if len(value) <= 64:
+                if len(_times) >= 1024:
+                    _times.clear()
+                _times[value] = known
+        return known
+    return _timestamp_rules(value)
+
+
+def _timestamp_rules(value: object) -> Rules:
     parsed = to_datetime(value) if isinstance(value, str) else value
     if not isinstance(parsed, datetime):
         return (_TIME_RULE,)

@@ -19,7 +19,6 @@ _CONVERSION_ERRORS = (ValueError, OverflowError, TypeError)
 # immutable, so parsed values are shared. Cleared when full, to bound memory.
 _CACHE_SIZE = 1024
 _CACHEABLE = 64  # longest string cached
-_MISSING = object()
 _seen: dict[str, datetime | None] = {}
 _parsed: dict[str, datetime] = {}
 _wire_texts: dict[str, str] = {}
@@ -40,11 +39,11 @@ def to_datetime(text: str) -> datetime | None:
     Returns:
         The parsed datetime, or None if `text` is not an ISO 8601 date-time.
     """
-    known = _seen.get(text, _MISSING) if len(text) <= _CACHEABLE else _MISSING
-    if known is not _MISSING:
-        return known  # type: ignore[return-value]
+    cacheable = len(text) <= _CACHEABLE
+    if cacheable and text in _seen:
+        return _seen[text]
     parsed = _parse(text)
-    if len(text) <= _CACHEABLE:
+    if cacheable:
         if len(_seen) >= _CACHE_SIZE:
             _seen.clear()
         _seen[text] = parsed
@@ -102,9 +101,10 @@ def parse_timestamp(value: object, field: str) -> datetime:
         if known is not None:
             return known
         result = _utc(to_datetime(value), field, value)
-        if len(_parsed) >= _CACHE_SIZE:
-            _parsed.clear()
-        _parsed[value] = result
+        if len(value) <= _CACHEABLE:
+            if len(_parsed) >= _CACHE_SIZE:
+                _parsed.clear()
+            _parsed[value] = result
         return result
     return _utc(value, field, value)
 

@@ -45,6 +45,15 @@ suffix    outcome
 
 Intermediate DR codes: ``enroute`` 101, ``submitted`` 200. An account out of credits still
 gets 202, but its message ends ``rejected`` with error_code ``301``.
+
+Faults (``fail_next(kind, count=1, path=None, method=None, **opts)``, consumed in order by
+API requests whose path starts with ``path``; ``/_sandbox/`` is never faulted): ``status``
+(``status=500``, ``retry_after=None``: JSON error, not processed), ``reset_before`` (TCP reset,
+not processed), ``reset_after`` (processed, then reset), ``hang`` (``seconds=10``,
+``process=False``: no answer, then close), ``truncate`` (processed; full Content-Length, half
+the body), ``malformed_json`` (processed; right status, invalid JSON body), ``html``
+(``status=502``: HTML error page, not processed), ``empty`` (processed; Content-Length 0),
+``trickle`` (``interval=0.05``: processed; body sent one byte per interval).
 """
 
 from __future__ import annotations

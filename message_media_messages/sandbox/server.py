@@ -196,7 +196,10 @@ class SandboxServer:
 
     @property
     def webhooks(self) -> WebhookDispatcher | None:
-        """The webhook dispatcher (its ``deliveries`` and ``wait_idle``), None when stopped."""
+        """The webhook dispatcher (``deliveries``, ``wait_idle``); None before the first start.
+
+        After ``stop`` it is closed, but its ``deliveries`` can still be read.
+        """
         return self._dispatcher
 
     # ------------------------------------------------------------------ control

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -185,6 +186,18 @@ def test_unknown_key_is_an_authentication_error(sandbox, make_client, auth):
     with pytest.raises(AuthenticationError):
         client.replies.check_replies()
     assert sandbox.stats()["auth_failures"] == 1
+
+
+def test_hmac_date_comes_from_the_client_clock(sandbox, make_client, auth):
+    """An injected clock an hour slow makes HMAC requests stale; Basic auth has no Date."""
+    client = make_client(auth, clock=lambda: time.time() - 3600)
+    if auth == "hmac":
+        with pytest.raises(AuthenticationError):
+            client.messages.check_credits_remaining()
+        assert sandbox.stats()["auth_failures"] == 1
+    else:
+        assert client.messages.check_credits_remaining()["remaining_credits"] > 0
+        assert sandbox.stats()["auth_failures"] == 0
 
 
 def test_hmac_sha256(sandbox, make_client, headers_seen):

@@ -189,8 +189,9 @@ def test_send_non_ascii_content_round_trips(api, sandbox):
 
 def test_scheduled_echo_parses_to_aware_datetime(api, sandbox):
     """The official SDK crashed turning the echoed `scheduled` string into a datetime."""
-    when = datetime(2031, 5, 1, 10, 0, 0, tzinfo=timezone(timedelta(hours=10)))
-    expiry = "2031-05-02T10:00:00+10:00"
+    year = datetime.now(UTC).year + 5
+    when = datetime(year, 5, 1, 10, 0, 0, tzinfo=timezone(timedelta(hours=10)))
+    expiry = f"{year}-05-02T10:00:00+10:00"
     result = api.send(
         {
             "messages": [
@@ -207,13 +208,13 @@ def test_scheduled_echo_parses_to_aware_datetime(api, sandbox):
     assert isinstance(echo.scheduled, datetime)
     assert echo.scheduled.tzinfo is not None
     assert echo.scheduled.utcoffset() == timedelta(0)
-    assert echo.scheduled == datetime(2031, 5, 1, 0, 0, tzinfo=UTC)
-    assert echo.message_expiry_timestamp == datetime(2031, 5, 2, 0, 0, tzinfo=UTC)
+    assert echo.scheduled == datetime(year, 5, 1, 0, 0, tzinfo=UTC)
+    assert echo.message_expiry_timestamp == datetime(year, 5, 2, 0, 0, tzinfo=UTC)
     assert result["messages"][0]["scheduled"] == echo.scheduled
     # What went on the wire is UTC text.
     stored = sandbox.messages()[0]
     assert stored["scheduled"].endswith("Z")
-    assert stored["scheduled"].startswith("2031-05-01T00:00:00")
+    assert stored["scheduled"].startswith(f"{year}-05-01T00:00:00")
     status = api.status(echo.message_id)
     assert status.status == "scheduled"
     assert status.scheduled == echo.scheduled

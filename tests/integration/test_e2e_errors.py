@@ -24,6 +24,7 @@ from message_media_messages.exceptions import (
     ValidationError,
 )
 from message_media_messages.models import Message, SendMessagesRequest
+from message_media_messages.sandbox import SandboxServer
 
 DEST = "+61491570156"
 UNKNOWN_ID = "877c19ef-fa2e-4cec-827a-e1df9b5509f7"
@@ -77,10 +78,11 @@ def test_unknown_message_id_is_not_found(client, sandbox):
     assert sandbox.requests_seen() == 2  # a 404 is not retried
 
 
-def test_message_id_is_percent_encoded(client, sandbox):
-    with pytest.raises(NotFoundError):
-        client.messages.get_message_status("a/b?c")
-    assert sandbox.request_log()[-1]["path"] == "/v1/messages/a%2Fb%3Fc"
+def test_message_id_is_percent_encoded_and_signed_as_sent(client, sandbox):
+    with pytest.raises(NotFoundError):  # 404, not 403: the HMAC signs the encoded path
+        client.messages.get_message_status("a/b?c ü")
+    assert sandbox.request_log()[-1]["path"] == "/v1/messages/a%2Fb%3Fc%20%C3%BC"
+    assert sandbox.stats()["auth_failures"] == 0
 
 
 # --------------------------------------------------------------------------- client-side rules
@@ -102,6 +104,11 @@ RULE_CASES = {
     ),
     "media without MMS": (lambda: one(media=["https://example.com/a.png"]), "media", 0),
     "naive datetime": (lambda: one(scheduled=NAIVE), "scheduled", 0),
+    "naive ISO text": (
+        lambda: one(message_expiry_timestamp="2031-01-01T09:00:00"),
+        "message_expiry_timestamp",
+        0,
+    ),
     "naive datetime, model": (
         lambda: SendMessagesRequest(
             messages=[Message(content="m", destination_number=DEST, scheduled=NAIVE)]
@@ -314,6 +321,9 @@ def test_reset_after_a_send_is_maybe_sent_and_stored_once(make_client, sandbox, 
     assert sandbox.requests_seen("/v1/messages") == 1
     assert [m["content"] for m in sandbox.messages()] == ["once"]
     assert sleeps.calls == []
+    # The broken connection is not reused: the next call just works.
+    assert client.messages.send_messages(one(content="next")).messages[0].content == "next"
+    assert sandbox.requests_seen("/v1/messages") == 2
 
 
 def test_reset_before_a_get_is_retried(make_client, sandbox, sleeps, auth):
@@ -354,6 +364,7 @@ def test_read_timeout_on_a_send_is_not_retried(make_client, sandbox, sleeps):
     assert isinstance(err, requests.exceptions.Timeout)
     assert err.maybe_sent is True
     assert sandbox.requests_seen() == 1
+    assert [m["content"] for m in sandbox.messages()] == ["slow"]  # it was processed
     assert sleeps.calls == []
 
 
@@ -393,3 +404,18 @@ def test_close_then_reuse_still_works(sandbox, sleeps):
     echo = client.messages.send_messages(one(scheduled=future)).messages[0]
     assert client.messages.get_message_status(echo.message_id).status == "scheduled"
     client.close()
+
+
+def test_pooled_connection_closed_by_a_restarted_server_is_replaced(make_client, sleeps):
+    """A keep-alive connection the server closed is not used for the next send (which could
+    then neither be retried nor be known unsent)."""
+    first = SandboxServer().start()
+    port = first.port
+    client = make_client("hmac", server=first, sleep=sleeps, **FAST)
+    client.messages.send_messages(one(content="before"))
+    first.stop()  # closes the client's pooled connection from the server side
+    with SandboxServer(port=port) as second:
+        echo = client.messages.send_messages(one(content="after")).messages[0]
+        assert [m["message_id"] for m in second.messages()] == [echo.message_id]
+        assert second.requests_seen() == 1
+    assert sleeps.calls == []

@@ -156,5 +156,9 @@ def test_no_secret_leaks(sandbox, make_client, headers_seen, caplog, auth):
         texts += [repr(c), str(c), repr(c.config), str(c.config)]
     texts.append(json.dumps(sandbox.request_log()))  # the sandbox says it drops Authorization
 
+    # Message content only ever at DEBUG.
+    loud = [r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG]
+    assert [t for t in loud if "secret test" in t or "a reply" in t] == []
+
     leaks = sorted({(secret, text[:120]) for secret in secrets for text in texts if secret in text})
     assert leaks == []

@@ -50,7 +50,7 @@ def test_reset_before_and_after(sandbox: SandboxServer, client: ApiClient) -> No
 def test_hang_blocks_only_its_own_connection(
     sandbox: SandboxServer, make_client, process: bool
 ) -> None:
-    sandbox.fail_next("hang", seconds=1.0, process=process, path="/v1/messages", method="POST")
+    sandbox.fail_next("hang", seconds=2.0, process=process, path="/v1/messages", method="POST")
     slow = make_client(sandbox, timeout=0.3)
     other = make_client(sandbox)
     done = threading.Event()
@@ -68,7 +68,7 @@ def test_hang_blocks_only_its_own_connection(
     time.sleep(0.05)
     started = time.monotonic()
     assert other.request("GET", "/v1/messaging/credits").status == 200
-    assert time.monotonic() - started < 0.25  # other connections are not blocked
+    assert time.monotonic() - started < 1.0  # other connections are not blocked
     thread.join(5)
     assert done.is_set() and isinstance(errors[0], (TimeoutError, socket.timeout))
     assert len(sandbox.messages()) == (1 if process else 0)

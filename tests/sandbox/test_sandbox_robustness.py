@@ -239,3 +239,21 @@ def test_concurrent_keep_alive_clients(sandbox: SandboxServer) -> None:
     assert credits.request("GET", "/v1/messaging/credits").json() == {
         "remaining_credits": 1_000_000 - sends
     }
+
+
+def test_unexpected_error_is_a_logged_json_500(
+    sandbox: SandboxServer, client: ApiClient, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    def explode(request: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sandbox.app, "handle", explode)
+    with caplog.at_level("ERROR", logger="message_media_messages.sandbox"):
+        response = client.request("GET", "/v1/replies")
+    assert response.status == 500
+    assert response.json()["message"] == "Internal sandbox error."
+    assert "boom" not in response.body.decode()  # no internals on the wire
+    assert any("unexpected error" in r.getMessage() and r.exc_info for r in caplog.records)
+    assert sandbox.stats()["server_errors"] == 1
+    monkeypatch.undo()
+    assert client.request("GET", "/v1/replies").status == 200  # the server lives on

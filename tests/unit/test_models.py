@@ -270,61 +270,6 @@ def test_additional_properties_merge_but_fields_win() -> None:
     assert "additional_properties" not in repr(message)
 
 
-def test_read_access_by_json_key() -> None:
-    result = SendMessagesResponse.from_dictionary({**SEND_RESPONSE_JSON, "extra": 5})
-    assert result["messages"][0]["message_id"] == "877c19ef-fa2e-4cec-827a-e1df9b5509f7"
-    assert result["extra"] == 5
-    second = result["messages"][1]
-    assert "message_id" in second
-    assert "scheduled" not in second
-    assert "nope" not in second
-    assert second["scheduled"] is None
-    assert second.get("scheduled", "absent") == "absent"
-    assert second.get("status") == "queued"
-    assert second.get("nope", 3) == 3
-    assert second.keys() == ["content", "destination_number", "delivery_report", "message_id",
-                             "status"]  # fmt: skip
-    assert list(second) == second.keys()
-    assert dict(result["messages"][1].items())["content"] == "two"
-    with pytest.raises(KeyError):
-        second["nope"]
-    with pytest.raises(KeyError):
-        second["additional_properties"]
-
-
-def test_additional_property_named_like_the_attribute_is_data() -> None:
-    message = Message.from_dictionary({"additional_properties": 1, "content": "c"})
-    assert message["additional_properties"] == 1
-    assert message.to_dictionary() == {"content": "c", "delivery_report": False,
-                                       "additional_properties": 1}  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    ("enum", "values"),
-    [
-        (models.FormatEnum, ("SMS", "TTS", "MMS")),
-        (models.Format1Enum, ("SMS", "TTS", "MMS")),
-        (models.SourceNumberTypeEnum, ("INTERNATIONAL", "ALPHANUMERIC", "SHORTCODE")),
-        (models.StatusEnum, ("enroute", "submitted", "delivered", "expired", "rejected",
-                             "undeliverable", "queued", "processed", "cancelled", "scheduled",
-                             "failed")),
-        (models.Status2Enum, ("enroute", "failed", "submitted", "delivered", "expired",
-                              "rejected", "undeliverable")),
-    ],
-)  # fmt: skip
-def test_enums_are_string_constants(enum: type[models.StringEnum], values: tuple[str, ...]) -> None:
-    assert enum.values() == values
-    for value in values:
-        assert getattr(enum, value.upper()) == value
-        assert type(getattr(enum, value.upper())) is str
-
-
-def test_enum_constants_compare_as_strings() -> None:
-    assert models.FormatEnum.SMS == "SMS"
-    assert models.Format1Enum.MMS == models.FormatEnum.MMS == "MMS"
-    assert models.StatusEnum.QUEUED == "queued"
-
-
 def test_from_dictionary_accepts_any_mapping() -> None:
     reply = Reply.from_dictionary(MappingProxyType({"reply_id": "r", "content": "c"}))
     assert (reply.reply_id, reply.content) == ("r", "c")
