@@ -384,6 +384,21 @@ def _run_sandbox(args: argparse.Namespace, sandbox_args: list[str]) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
 
+@contextlib.contextmanager
+def _debug_log(enabled: bool) -> Iterator[None]:
+    """With --debug: the SDK's DEBUG log on stderr (request lines; never credentials)."""
+    logger, handler = logging.getLogger("message_media_messages"), logging.StreamHandler()
+    level = logger.level
+    if enabled:
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def _failure(exc: BaseException) -> int:
     """The exit status of an error, whose one-line description goes to stderr."""
     if isinstance(exc, KeyboardInterrupt):
@@ -408,13 +423,11 @@ def main(argv: list[str] | None = None) -> int:
         args, sandbox_args = _parse(sys.argv[1:] if argv is None else list(argv))
     except SystemExit as exc:  # argparse: --help, --version or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    if args.debug:
-        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
     out = Output(args.json, sys.stdout)
     try:
         if sandbox_args is not None:
             return _run_sandbox(args, sandbox_args)
-        with _client(args) as client:
+        with _debug_log(args.debug), _client(args) as client:
             return COMMANDS[args.command](client, args, out)
     except (Exception, KeyboardInterrupt) as exc:  # one line on stderr, never a traceback
         if args.debug:

@@ -345,6 +345,7 @@ def test_debug_shows_the_traceback(cli: Run):
     code, _, err = cli("--debug", "status", "0b0b9498-24af-47e5-b247-cc70c1626d74")
     assert code == 1
     assert "Traceback" in err and "NotFoundError" in err
+    assert "GET /v1/messages/0b0b9498-24af-47e5-b247-cc70c1626d74 -> 404" in err  # the SDK log
 
 
 def test_hmac_and_account_options_reach_the_api(cli: Run, sandbox: SandboxServer):

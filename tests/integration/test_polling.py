@@ -44,7 +44,7 @@ def reports(client: MessageMediaMessagesClient, sandbox: SandboxServer, n: int) 
 def replies(client: MessageMediaMessagesClient, sandbox: SandboxServer, n: int) -> list[str]:
     """Make n unconfirmed replies; return their contents in order."""
     texts = [f"reply {i}" for i in range(n)]
-    for message_id, text in zip(send(client, n), texts):
+    for message_id, text in zip(send(client, n), texts, strict=True):
         sandbox.inject_reply(message_id, text)
     assert sandbox.stats()["unconfirmed_replies"] == n
     return texts
@@ -215,10 +215,12 @@ def test_replies_break_and_limit_confirm_only_what_was_moved_past(basic, sandbox
     replies(basic, sandbox, 6)
     before = pending_replies(basic)
 
-    for n, item in enumerate(basic.replies.iter_unconfirmed(), 1):
-        if n == 3:
+    taken = []
+    for item in basic.replies.iter_unconfirmed():
+        taken.append(item.reply_id)
+        if len(taken) == 3:
             break
-    assert item.reply_id == before[2]
+    assert taken == before[:3]
     assert pending_replies(basic) == before[2:]
 
     limited = list(basic.replies.iter_unconfirmed(limit=2))

@@ -86,9 +86,12 @@ def journal_rows(journal: Path) -> dict[int, tuple[str, str | None]]:
     return {idx: (state, mid) for idx, state, mid in found}
 
 
-def run_once(
-    sandbox: SandboxServer, journal: Path, kill_after: float | None, *extra: str
-) -> Run:
+def run_states(journal: Path) -> Counter[str]:
+    """Journal rows per state."""
+    return Counter(state for state, _ in journal_rows(journal).values())
+
+
+def run_once(sandbox: SandboxServer, journal: Path, kill_after: float | None, *extra: str) -> Run:
     """Run the script; SIGKILL it `kill_after` seconds after it started (None: let it end)."""
     proc = start(sandbox, journal, *extra)
     began = time.monotonic()
@@ -205,10 +208,6 @@ def test_killed_runs_resume_without_double_sends(seed, tmp_path, full_run_second
     before_last = runs[-2]
     if before_last.killed and before_last.in_flight:
         assert "were in flight when the last run stopped" in runs[-1].stderr
-
-
-def run_states(journal: Path) -> Counter[str]:
-    return Counter(state for state, _ in journal_rows(journal).values())
 
 
 def test_rows_journaled_in_flight_stay_within_the_requests_in_flight(tmp_path):

@@ -68,7 +68,10 @@ def test_signing_string_form():
 
 @pytest.mark.parametrize(
     ("algorithm", "signature"),
-    [("sha1", "3U7wfevi6xe+ns4SLVoTn/hAM3Q="), ("sha256", "OP5AHhlPUIN9e9OcJf7Vr1Ak+pFq/lk3YLx2XiLa9os=")],
+    [
+        ("sha1", "3U7wfevi6xe+ns4SLVoTn/hAM3Q="),
+        ("sha256", "OP5AHhlPUIN9e9OcJf7Vr1Ak+pFq/lk3YLx2XiLa9os="),
+    ],
 )
 def test_get_vector_b(algorithm, signature):
     headers = auth.hmac_headers(KEY, SECRET, "GET", MESSAGE_PATH, None, DATE, algorithm)

@@ -12,9 +12,7 @@ PATHS = {
     "message_media_messages.configuration": ["Configuration"],
     "message_media_messages.controllers.base_controller": ["BaseController"],
     "message_media_messages.controllers.messages_controller": ["MessagesController"],
-    "message_media_messages.controllers.delivery_reports_controller": [
-        "DeliveryReportsController"
-    ],
+    "message_media_messages.controllers.delivery_reports_controller": ["DeliveryReportsController"],
     "message_media_messages.controllers.replies_controller": ["RepliesController"],
     "message_media_messages.exceptions.api_exception": ["APIException"],
     "message_media_messages.exceptions.send_messages_400_response_exception": [
