@@ -6,10 +6,10 @@ Public names are imported on first use, so `import message_media_messages.sandbo
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .configuration import SDK_VERSION as __version__
+from .models.lazy import lazy_names
 
 if TYPE_CHECKING:
     from .configuration import Configuration as Configuration
@@ -135,10 +135,4 @@ _HOMES = {
 __all__ = ["__version__", *sorted(_HOMES)]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{home}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOMES)

@@ -22,6 +22,9 @@ from message_media_messages import (
 )
 
 Output = cli_output.Output
+InputError = cli_output.InputError
+Client = MessageMediaMessagesClient
+Command = Callable[[Client, argparse.Namespace, Output], int]
 
 PROG = "messagemedia"
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
@@ -37,19 +40,19 @@ NO_CREDENTIALS = (
     "no API credentials: set MESSAGEMEDIA_API_KEY and MESSAGEMEDIA_API_SECRET, or try --sandbox"
 )
 SEND_FIELDS = {  # message field -> `send` option
-    **{"destination_number": "to", "content": "text", "source_number": "source"},
-    **{"format": "format", "media": "media", "subject": "subject", "scheduled": "schedule"},
-    **{"callback_url": "callback_url"},
+    "destination_number": "to",
+    "content": "text",
+    "source_number": "source",
+    "format": "format",
+    "media": "media",
+    "subject": "subject",
+    "scheduled": "schedule",
+    "callback_url": "callback_url",
 }
 EPILOG = (
     "exit status: 0 ok, 1 API error, 2 usage or input error, 3 connection failure, "
     "4 some batch rows not accepted"
 )
-Client = MessageMediaMessagesClient
-Command = Callable[[Client, argparse.Namespace, Output], int]
-
-
-InputError = cli_output.InputError
 
 
 # ---------------------------------------------------------------- argument parsing
@@ -279,7 +282,8 @@ def _cmd_batch(client: Client, args: argparse.Namespace, out: Output) -> int:
         raise InputError("--watch-timeout needs --watch")
     total = sum(1 for _ in cli_output.read_messages(args.file))  # check it all before sending
     ledger = _open_ledger(args.ledger)  # opened first: a send must never lose its ledger
-    progress = None if args.no_progress or args.dry_run else cli_output.Progress(total)
+    desc = "checking" if args.dry_run else "sending"
+    progress = None if args.no_progress else cli_output.Progress(total, desc)
     try:
         result = client.messages.send_batch(
             cli_output.read_messages(args.file),
@@ -288,10 +292,10 @@ def _cmd_batch(client: Client, args: argparse.Namespace, out: Output) -> int:
             dry_run=args.dry_run,
             on_progress=progress,
         )
-        if progress:
-            progress.close()
         summary = cli_output.summarize(result.rows, ledger, dry_run=args.dry_run, keep_all=out.json)
     finally:
+        if progress:
+            progress.close()
         if ledger:
             ledger.close()
     context = {name: getattr(args, name) for name in ("file", "dry_run", "ledger", "journal")}

@@ -245,7 +245,8 @@ def batch_text(summary: RowSummary, result: Any, dry_run: bool) -> str:
 
 
 def _failure_row(record: Mapping[str, Any]) -> tuple[object, ...]:
-    return (record["index"], record["outcome"], record["error"])
+    error = str(record["error"] or "").removeprefix(f"row {record['index']}: ")
+    return (record["index"], record["outcome"], error)
 
 
 def _preview_text(summary: RowSummary) -> str:
@@ -262,8 +263,8 @@ class Progress:
     Call it with each `BatchProgress` (it reads `rows_done` and `counts`); then `close()`.
     """
 
-    def __init__(self, total: int, stream: IO[str] | None = None) -> None:
-        self.total, self.stream = total, stream or sys.stderr
+    def __init__(self, total: int, desc: str = "sending", stream: IO[str] | None = None) -> None:
+        self.total, self.desc, self.stream = total, desc, stream or sys.stderr
         self._lock = threading.Lock()
         self._done = 0
         self._last_time, self._last_decile = time.monotonic(), 0
@@ -272,7 +273,7 @@ class Progress:
             tqdm = importlib.import_module("tqdm").tqdm
         except ImportError:
             return
-        self._bar = tqdm(total=total, file=self.stream, unit="msg", desc="sending", leave=True)
+        self._bar = tqdm(total=total, file=self.stream, unit="msg", desc=desc, leave=True)
 
     def __call__(self, progress: Any) -> None:
         with self._lock:
@@ -293,7 +294,7 @@ class Progress:
         self._last_time, self._last_decile = now, decile
         pct = f" ({done * 100 // self.total}%)" if self.total else ""
         tally = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
-        print(f"sending: {done}/{self.total} rows{pct}  {tally}".rstrip(), file=self.stream)
+        print(f"{self.desc}: {done}/{self.total} rows{pct}  {tally}".rstrip(), file=self.stream)
         self.stream.flush()
 
     def close(self) -> None:

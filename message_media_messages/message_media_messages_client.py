@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .configuration import DEFAULT_TIMEOUT, Configuration, Timeout
 from .controllers.base_controller import Core
-from .controllers.delivery_reports_controller import DeliveryReportsController
 from .controllers.messages_controller import MessagesController
-from .controllers.replies_controller import RepliesController
 from .exceptions.api_exception import ConfigurationError
 from .http import auth
 from .http.http_request import HttpRequest
 from .http.retry import RetryPolicy
 from .http.transport import Transport
+
+if TYPE_CHECKING:  # loaded on first use, to keep `import` fast
+    from .controllers.delivery_reports_controller import DeliveryReportsController
+    from .controllers.replies_controller import RepliesController
 
 
 class MessageMediaMessagesClient:
@@ -98,11 +100,15 @@ class MessageMediaMessagesClient:
     @cached_property
     def delivery_reports(self) -> DeliveryReportsController:
         """Check and confirm delivery reports."""
+        from .controllers.delivery_reports_controller import DeliveryReportsController
+
         return DeliveryReportsController(self._core)
 
     @cached_property
     def replies(self) -> RepliesController:
         """Check and confirm replies."""
+        from .controllers.replies_controller import RepliesController
+
         return RepliesController(self._core)
 
     def close(self) -> None:

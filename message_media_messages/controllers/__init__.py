@@ -1,13 +1,24 @@
-"""Endpoint controllers (2.x module paths kept)."""
+"""Endpoint controllers (2.x module paths kept); names load on first use."""
 
-from .base_controller import BaseController
-from .delivery_reports_controller import DeliveryReportsController
-from .messages_controller import MessagesController
-from .replies_controller import RepliesController
+from __future__ import annotations
 
-__all__ = [
-    "BaseController",
-    "DeliveryReportsController",
-    "MessagesController",
-    "RepliesController",
-]
+from typing import TYPE_CHECKING
+
+from ..models.lazy import lazy_names
+
+if TYPE_CHECKING:
+    from .base_controller import BaseController as BaseController
+    from .delivery_reports_controller import DeliveryReportsController as DeliveryReportsController
+    from .messages_controller import MessagesController as MessagesController
+    from .replies_controller import RepliesController as RepliesController
+
+_HOMES = {
+    "BaseController": "base_controller",
+    "DeliveryReportsController": "delivery_reports_controller",
+    "MessagesController": "messages_controller",
+    "RepliesController": "replies_controller",
+}
+
+__all__ = sorted(_HOMES)
+
+__getattr__ = lazy_names(__name__, _HOMES)

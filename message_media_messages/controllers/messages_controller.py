@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import validation
-from ..batch import BatchProgress, BatchResult, send_batch
 from ..exceptions.send_messages_400_response_exception import SendMessages400ResponseException
 from ..models.cancel_scheduled_message_request import CancelScheduledMessageRequest
 from ..models.get_message_status_response import GetMessageStatusResponse
@@ -15,6 +14,9 @@ from ..models.message import Message
 from ..models.send_messages_request import SendMessagesRequest
 from ..models.send_messages_response import SendMessagesResponse
 from .base_controller import BaseController, json_object, path_for
+
+if TYPE_CHECKING:  # batch pulls in sqlite3 and threads: loaded on first use
+    from ..batch import BatchProgress, BatchResult
 
 
 class MessagesController(BaseController):
@@ -74,6 +76,8 @@ class MessagesController(BaseController):
         Raises:
             JournalMismatchError: the journal was written for a different input.
         """
+        from ..batch import send_batch
+
         return send_batch(
             functools.partial(self._send_wire, account_header=account_header),
             messages,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,12 +14,13 @@ class HttpResponse:
 
     Attributes:
         status_code: the HTTP status.
-        headers: response headers, names in lower case.
+        headers: response headers (look names up in lower case; the transport's
+            mapping is case-insensitive).
         content: the raw body bytes.
     """
 
     status_code: int
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
     content: bytes = b""
 
     @property

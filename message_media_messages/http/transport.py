@@ -86,8 +86,7 @@ class Transport:
             if time.monotonic() >= deadline:
                 raise _deadline_error(request, exc) from exc
             raise _mapped(exc, request) from exc
-        headers = {name.lower(): value for name, value in raw.headers.items()}
-        return HttpResponse(raw.status, headers, content)
+        return HttpResponse(raw.status, raw.headers, content)  # case-insensitive mapping
 
     def _open(self, request: HttpRequest) -> Any:
         """Send the request and read the response head; the body is left to read."""
@@ -111,13 +110,14 @@ class Transport:
         """Read the body one socket read at a time, never waiting past `deadline`."""
         chunks = []
         try:
-            while True:
+            while raw.length_remaining != 0:  # 0: the declared length has arrived
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise TimeoutError("the response did not complete within the timeout")
-                sock = getattr(raw.connection, "sock", None)
-                if sock is not None:
-                    sock.settimeout(min(self._read, remaining))
+                if remaining < self._read:  # the deadline is nearer than a read timeout
+                    sock = getattr(raw.connection, "sock", None)
+                    if sock is not None:
+                        sock.settimeout(remaining)
                 chunk = raw.read1(_READ_SIZE)
                 if not chunk:
                     break

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from dateutil.parser import isoparse
-
 UTC = timezone.utc
 
 _CONVERSION_ERRORS = (ValueError, OverflowError, TypeError)
@@ -64,6 +62,8 @@ def _parse(text: str) -> datetime | None:
         except ValueError:
             pass
     try:
+        from dateutil.parser import isoparse  # the rare fallback; costly to import
+
         return isoparse(text)
     except _CONVERSION_ERRORS:
         return None
