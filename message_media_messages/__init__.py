@@ -12,6 +12,7 @@ from .configuration import SDK_VERSION as __version__
 from .models.lazy import lazy_names
 
 if TYPE_CHECKING:
+    from .batch import BatchResult as BatchResult
     from .configuration import Configuration as Configuration
     from .exceptions import (
         APIConnectionError as APIConnectionError,
@@ -56,6 +57,8 @@ if TYPE_CHECKING:
         ValidationError as ValidationError,
     )
     from .http.retry import RetryPolicy as RetryPolicy
+    from .ledger import BatchRow as BatchRow
+    from .ledger import JournalMismatchError as JournalMismatchError
     from .message_media_messages_client import (
         MessageMediaMessagesClient as MessageMediaMessagesClient,
     )
@@ -96,6 +99,9 @@ _HOMES = {
     "MessageMediaMessagesClient": "message_media_messages_client",
     "RetryPolicy": "http.retry",
     "SandboxServer": "sandbox",
+    "BatchResult": "batch",
+    "BatchRow": "ledger",
+    "JournalMismatchError": "ledger",
     **dict.fromkeys(
         [
             "APIConnectionError",

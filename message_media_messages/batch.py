@@ -23,6 +23,7 @@ from .ledger import (
     ACCEPTED,
     IN_FLIGHT,
     INVALID,
+    QUEUED,
     REJECTED,
     SETTLED,
     UNKNOWN,
@@ -32,7 +33,6 @@ from .ledger import (
 )
 from .models.message import Message
 from .models.send_messages_response import SendMessagesResponse
-from .segments import analyze
 
 CHUNK_SIZE = 100  # the API's limit per send request
 WINDOW = 1000  # rows of an earlier run's journal read at a time
@@ -85,12 +85,13 @@ class _Run:
     writes: list[tuple[Any, ...]] = field(default_factory=list)
     queue: deque[list[Entry]] = field(default_factory=deque)  # chunks waiting to be sent
     pending: dict[Future[object], list[Entry]] = field(default_factory=dict)
+    held: list[list[Entry]] = field(default_factory=list)  # see _send_or_hold
     pool: ThreadPoolExecutor | None = None
 
     def run(self, messages: Iterable[Message | Mapping[str, Any]]) -> None:
         chunk: list[Entry] = []
         prior: dict[int, tuple[bytes | None, str, str | None]] = {}
-        index = -1
+        horizon, index = self.ledger.last_index(), -1
         for index, row in enumerate(messages):
             if self.ledger.durable and index % WINDOW == 0:
                 prior = self.ledger.prior(index, index + WINDOW - 1)
@@ -98,12 +99,11 @@ class _Run:
             if entry is not None:
                 chunk.append(entry)
                 if len(chunk) == CHUNK_SIZE:
-                    self._dispatch(chunk)
+                    self._send_or_hold(chunk, index <= horizon)
                     chunk = []
         if self.ledger.durable and self.ledger.recorded_beyond(index):
             raise JournalMismatchError("the journal records more rows than this input has")
-        if chunk:
-            self._dispatch(chunk)
+        self._send_or_hold(chunk, False)
         self._flush()
         while self.pending or self.queue:
             self._pump(limit=1)
@@ -113,7 +113,7 @@ class _Run:
         self, index: int, row: object, prior: tuple[bytes | None, str, str | None] | None
     ) -> Entry | None:
         """Validate one row; record it if invalid or already settled, else return it to send."""
-        wire, problems = _checked(row, index)
+        wire, problems = checked(row, index)
         fp = _fingerprint(wire, row) if self.ledger.durable else None
         if prior is not None:
             if prior[0] != fp:
@@ -130,37 +130,61 @@ class _Run:
             return None
         return (index, wire, fp)
 
-    def _dispatch(self, chunk: list[Entry]) -> None:
-        """Journal the chunk as in flight (with any invalid rows), then send it."""
-        self.writes.extend((i, fp, IN_FLIGHT, None, None, None, None) for i, _, fp in chunk)
-        self._flush()
-        self.queue.append(chunk)
-        self._pump(limit=self.concurrency)
+    def _send_or_hold(self, chunk: list[Entry], within_journal: bool) -> None:
+        """Send a chunk, unless it lies within the rows an earlier run journaled.
+
+        Those chunks wait until the whole journaled range has matched the input, so a
+        different input is refused before any of it is sent.
+        """
+        if within_journal:
+            self.held.append(chunk)
+            return
+        self.queue.extend([*self.held, chunk] if chunk else self.held)
+        self.held = []
+        while self.queue:  # at most `concurrency` in flight, nothing piling up
+            self._pump(limit=self.concurrency)
 
     def _pump(self, limit: int) -> None:
         """Send queued chunks, keeping at most `concurrency` in flight; settle finished ones."""
         while self.queue and len(self.pending) < self.concurrency:
             chunk = self.queue.popleft()
+            self.writes.extend((i, fp, IN_FLIGHT, None, None, None, None) for i, _, fp in chunk)
+            self._flush()  # journaled as in flight before it can leave
             if self.pool is None:
                 self._settle(chunk, _attempt(self.send, chunk))
             else:
                 self.pending[self.pool.submit(_attempt, self.send, chunk)] = chunk
-        if len(self.pending) >= limit:
+        if self.pending and len(self.pending) >= limit:
             done, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
             for future in done:
                 self._settle(self.pending.pop(future), future.result())
 
     def _settle(self, chunk: list[Entry], outcome: object) -> None:
-        """Record what one request did to its rows (a 400 splits the chunk and retries)."""
+        """Record what one request did to its rows, then report progress."""
+        if self._record(chunk, outcome):
+            self._report()
+
+    def _record(self, chunk: list[Entry], outcome: object) -> bool:
+        """Record a finished request; a 400 on several rows queues its halves instead."""
         if isinstance(outcome, BadRequestError) and len(chunk) > 1:
             middle = len(chunk) // 2  # the API sent nothing: resend the halves
+            self.ledger.settle([(QUEUED, None, None, i) for i, _, _ in chunk])
             self.queue.extend([chunk[:middle], chunk[middle:]])
-            return
+            return False
         settled = _settled_rows(chunk, outcome)
         self.ledger.settle(settled)
         for state, *_ in settled:
             self._count(state)
-        self._report()
+        return True
+
+    def salvage(self) -> None:
+        """After an interruption: record the answers that already arrived."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        for future, chunk in self.pending.items():
+            self._record(chunk, future.result())
+        self.pending.clear()
+        self._flush()
 
     def _count(self, outcome: str) -> None:
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
@@ -189,7 +213,9 @@ def send_batch(
     if not isinstance(concurrency, int) or concurrency < 1:
         raise ConfigurationError("concurrency must be a whole number >= 1")
     if dry_run:
-        return _dry_run(messages, on_progress)
+        from .dry_run import dry_run as measure  # a dry run needs none of the sending
+
+        return measure(messages, on_progress)
     run = _Run(send, Ledger(journal), concurrency, on_progress)
     if run.ledger.interrupted:
         logger.warning("%d rows were in flight when the last run stopped", run.ledger.interrupted)
@@ -197,13 +223,16 @@ def send_batch(
         run.pool = ThreadPoolExecutor(concurrency, thread_name_prefix="mm-batch")
     try:
         run.run(messages)
+    except BaseException:
+        run.salvage()
+        raise
     finally:
         if run.pool is not None:
             run.pool.shutdown(wait=True)
     return BatchResult(run.counts, run.ledger.view())
 
 
-def _checked(row: object, index: int) -> tuple[dict[str, Any] | None, str | None]:
+def checked(row: object, index: int) -> tuple[dict[str, Any] | None, str | None]:
     """A row's wire form and, if it breaks rules, their text."""
     try:
         wire = validation.wire_message(row)  # type: ignore[arg-type]
@@ -261,29 +290,3 @@ def _reason(outcome: object) -> str:
             f" [{details}]" if details else ""
         )
     return str(outcome)
-
-
-def _dry_run(
-    messages: Iterable[Message | Mapping[str, Any]],
-    on_progress: Callable[[BatchProgress], None] | None,
-) -> BatchResult:
-    """Validate and measure every row; send nothing."""
-    ledger, counts, total = Ledger(None), {"valid": 0, INVALID: 0}, 0
-    rows: list[tuple[Any, ...]] = []
-    for index, row in enumerate(messages):
-        wire, problems = _checked(row, index)
-        if problems or wire is None:
-            rows.append((index, None, INVALID, None, problems, None, None))
-            counts[INVALID] += 1
-        else:
-            parts = analyze(wire["content"])
-            total += parts.segments
-            rows.append((index, None, "valid", None, None, parts.encoding, parts.segments))
-            counts["valid"] += 1
-        if len(rows) == WINDOW:
-            ledger.write(rows)
-            rows = []
-            if on_progress is not None:
-                on_progress(BatchProgress(index + 1, dict(counts)))
-    ledger.write(rows)
-    return BatchResult(counts, ledger.view(), total_segments=total, dry_run=True)

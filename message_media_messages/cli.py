@@ -1,4 +1,4 @@
-"""The `messagemedia` command line: argparse over the package's public API only."""
+"""The `messagemedia` entry point: parse the arguments, open a client, run the command."""
 
 from __future__ import annotations
 
@@ -7,30 +7,26 @@ import contextlib
 import functools
 import logging
 import sys
-import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping
-from typing import IO, Any
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from message_media_messages import (
-    MessageMediaError,
     MessageMediaMessagesClient,
     SandboxServer,
-    TransportError,
     __version__,
+    cli_batch,
+    cli_commands,
+    cli_errors,
     cli_output,
 )
 
 Output = cli_output.Output
-InputError = cli_output.InputError
+InputError = cli_errors.InputError
 Client = MessageMediaMessagesClient
-Command = Callable[[Client, argparse.Namespace, Output], int]
+Command = cli_commands.Command
 
-PROG = "messagemedia"
-EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
-FINAL_STATUSES = frozenset(
-    {"delivered", "failed", "expired", "rejected", "undeliverable", "cancelled"}
-)
+PROG = cli_errors.PROG
 _GLOBAL_VALUE_OPTIONS = ("--base-url", "--account")
 DESCRIPTION = (
     "Send and track messages with the MessageMedia Messages API. Credentials come from "
@@ -39,16 +35,6 @@ DESCRIPTION = (
 NO_CREDENTIALS = (
     "no API credentials: set MESSAGEMEDIA_API_KEY and MESSAGEMEDIA_API_SECRET, or try --sandbox"
 )
-SEND_FIELDS = {  # message field -> `send` option
-    "destination_number": "to",
-    "content": "text",
-    "source_number": "source",
-    "format": "format",
-    "media": "media",
-    "subject": "subject",
-    "scheduled": "schedule",
-    "callback_url": "callback_url",
-}
 EPILOG = (
     "exit status: 0 ok, 1 API error, 2 usage or input error, 3 connection failure, "
     "4 some batch rows not accepted"
@@ -191,182 +177,16 @@ def _sandbox(account: str | None) -> Iterator[SandboxServer]:
         yield server
 
 
-# ---------------------------------------------------------------- simple commands
-
-
-def _cmd_send(client: Client, args: argparse.Namespace, out: Output) -> int:
-    options = {field: getattr(args, name) for field, name in SEND_FIELDS.items()}
-    message = {field: value for field, value in options.items() if value is not None}
-    if args.metadata:
-        message["metadata"] = dict(args.metadata)
-    if args.delivery_report:
-        message["delivery_report"] = True
-    response = client.messages.send_messages({"messages": [message]})
-    rows = [
-        (m.message_id, m.status, m.destination_number, m.format) for m in response.messages or []
-    ]
-    columns = ("message_id", "status", "destination_number", "format")
-    out.show(response.to_dictionary(), cli_output.table(columns, rows))
-    return EXIT_OK
-
-
-def _cmd_status(client: Client, args: argparse.Namespace, out: Output) -> int:
-    data = client.messages.get_message_status(args.message_id).to_dictionary()
-    out.show(data, cli_output.fields(data))
-    return EXIT_OK
-
-
-def _cmd_cancel(client: Client, args: argparse.Namespace, out: Output) -> int:
-    client.messages.cancel_scheduled_message(args.message_id)
-    document = {"message_id": args.message_id, "status": "cancelled"}
-    out.show(document, f"cancelled {args.message_id}")
-    return EXIT_OK
-
-
-def _cmd_credits(client: Client, args: argparse.Namespace, out: Output) -> int:
-    data = client.messages.check_credits_remaining()
-    out.show(data, cli_output.fields(data) if isinstance(data, Mapping) else str(data))
-    return EXIT_OK
-
-
-def _feed_command(kind: str, listing: str) -> Command:
-    """The `reports` / `replies` command: check, confirm IDs, or --follow."""
-
-    def run(client: Client, args: argparse.Namespace, out: Output) -> int:
-        resource, plural = getattr(client, listing), listing.replace("_", " ")
-        if args.action == "confirm" or args.ids:
-            if args.action != "confirm" or not args.ids or args.follow:
-                raise InputError(f"usage: {PROG} {args.command} confirm ID [ID ...]")
-            confirm = getattr(resource, f"confirm_{listing}_as_received")
-            for start in range(0, len(args.ids), 100):  # the API takes 100 ids per call
-                confirm({f"{kind}_ids": args.ids[start : start + 100]})
-            out.show({"confirmed": args.ids}, f"confirmed {plural}: {len(args.ids)}")
-            return EXIT_OK
-        if args.follow:
-            return _follow(resource, kind, args, out)
-        if args.limit or args.poll_interval:
-            raise InputError("--limit and --poll-interval go with --follow")
-        response = getattr(resource, f"check_{listing}")()
-        items = getattr(response, listing) or []
-        lines = [cli_output.event_line(kind, item) for item in items]
-        text = "\n".join([cli_output.event_header(), *lines])
-        out.show(response.to_dictionary(), text if lines else f"no unconfirmed {plural}")
-        return EXIT_OK
-
-    return run
-
-
-def _follow(resource: Any, kind: str, args: argparse.Namespace, out: Output) -> int:
-    """Print items as they arrive; the iterator confirms each once we move past it."""
-    items = resource.iter_unconfirmed(
-        follow=True, poll_interval=args.poll_interval or 5.0, limit=args.limit
-    )
-    out.note(cli_output.event_header())
-    try:
-        for item in items:
-            out.event(kind, item)
-    except KeyboardInterrupt:
-        pass  # the normal way to stop following
-    finally:
-        items.close()  # confirms what was handed over before the one being printed
-    return EXIT_OK
-
-
-# ---------------------------------------------------------------- batch
-
-
-def _cmd_batch(client: Client, args: argparse.Namespace, out: Output) -> int:
-    if args.dry_run and args.watch:
-        raise InputError("--watch cannot be combined with --dry-run")
-    if args.watch_timeout is not None and not args.watch:
-        raise InputError("--watch-timeout needs --watch")
-    total = sum(1 for _ in cli_output.read_messages(args.file))  # check it all before sending
-    ledger = _open_ledger(args.ledger)  # opened first: a send must never lose its ledger
-    desc = "checking" if args.dry_run else "sending"
-    progress = None if args.no_progress else cli_output.Progress(total, desc)
-    try:
-        result = client.messages.send_batch(
-            cli_output.read_messages(args.file),
-            concurrency=args.concurrency,
-            journal=args.journal,
-            dry_run=args.dry_run,
-            on_progress=progress,
-        )
-        summary = cli_output.summarize(result.rows, ledger, dry_run=args.dry_run, keep_all=out.json)
-    finally:
-        if progress:
-            progress.close()
-        if ledger:
-            ledger.close()
-    context = {name: getattr(args, name) for name in ("file", "dry_run", "ledger", "journal")}
-    document = cli_output.batch_document(summary, result, context)
-    if args.watch:
-        document = {"type": "batch", **document}
-    out.show(document, cli_output.batch_text(summary, result, args.dry_run), line=args.watch)
-    if args.watch:
-        _watch(client, set(summary.accepted), args, out)
-    return EXIT_PARTIAL if summary.failures else EXIT_OK
-
-
-def _open_ledger(path: str | None) -> IO[str] | None:
-    if path is None:
-        return None
-    try:
-        return open(path, "w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot write the ledger {path}: {exc}") from None
-
-
-def _watch(client: Client, pending: set[str], args: argparse.Namespace, out: Output) -> None:
-    """Follow reports and replies (printing and confirming) until `pending` are all final."""
-    timeout = 60.0 if args.watch_timeout is None else args.watch_timeout
-    watch = cli_output.Watch(len(pending), timeout)
-    out.note(watch.banner())
-    deadline = last_sweep = time.monotonic()
-    deadline += timeout
-    while True:
-        before = watch.seen
-        for report in client.delivery_reports.iter_unconfirmed():
-            out.event("delivery_report", report)
-            watch.reports += 1
-            if report.status in FINAL_STATUSES and report.message_id in pending:
-                pending.discard(report.message_id)
-                watch.final[report.status] += 1
-        for reply in client.replies.iter_unconfirmed():
-            out.event("reply", reply)
-            watch.replies += 1
-        now = time.monotonic()
-        if not pending or now >= deadline:
-            break
-        if watch.seen == before and now - last_sweep >= 5.0:  # quiet: ask for the status
-            _sweep(client, pending, watch)
-            last_sweep = now
-        time.sleep(min(args.poll_interval, max(0.0, deadline - now)))
-    watch.pending = len(pending)
-    out.show(watch.document(), watch.text(), line=True)
-    if pending:
-        print(f"{PROG}: {watch.timed_out()}", file=sys.stderr)
-
-
-def _sweep(client: Client, pending: set[str], watch: cli_output.Watch) -> None:
-    """Status of up to 50 pending messages (those without delivery reports end here)."""
-    for message_id in sorted(pending)[:50]:
-        status = client.messages.get_message_status(message_id).status
-        if status in FINAL_STATUSES:
-            pending.discard(message_id)
-            watch.final[str(status)] += 1
-
-
 # ---------------------------------------------------------------- main
 
 COMMANDS: dict[str, Command] = {
-    "send": _cmd_send,
-    "status": _cmd_status,
-    "cancel": _cmd_cancel,
-    "credits": _cmd_credits,
-    "reports": _feed_command("delivery_report", "delivery_reports"),
-    "replies": _feed_command("reply", "replies"),
-    "batch": _cmd_batch,
+    "send": cli_commands.send,
+    "status": cli_commands.status,
+    "cancel": cli_commands.cancel,
+    "credits": cli_commands.credits,
+    "reports": cli_commands.reports,
+    "replies": cli_commands.replies,
+    "batch": cli_batch.run,
 }
 
 
@@ -385,7 +205,7 @@ def _run_sandbox(args: argparse.Namespace, sandbox_args: list[str]) -> int:
     try:
         return sandbox.main(sandbox_args)
     except SystemExit as exc:  # its argparse: -h or a bad option
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        return exc.code if isinstance(exc.code, int) else cli_errors.EXIT_USAGE
 
 
 @contextlib.contextmanager
@@ -403,30 +223,12 @@ def _debug_log(enabled: bool) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _failure(exc: BaseException) -> int:
-    """The exit status of an error, whose one-line description goes to stderr."""
-    if isinstance(exc, KeyboardInterrupt):
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    code = EXIT_API
-    if isinstance(exc, ValueError) and isinstance(exc, (MessageMediaError, InputError)):
-        code = EXIT_USAGE  # ValidationError, ConfigurationError, a wrong journal: nothing sent
-    if isinstance(exc, TransportError):
-        code = EXIT_CONNECTION
-    label = "error" if code != EXIT_CONNECTION else "connection failed"
-    if not isinstance(exc, (MessageMediaError, InputError)):
-        label = f"unexpected {type(exc).__name__} (--debug shows the traceback)"
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    print(f"{PROG}: {label}: {text}", file=sys.stderr)
-    return code
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run `messagemedia` with `argv` (default: the process arguments); return the exit status."""
     try:
         args, sandbox_args = _parse(sys.argv[1:] if argv is None else list(argv))
     except SystemExit as exc:  # argparse: --help, --version or a usage error
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        return exc.code if isinstance(exc.code, int) else cli_errors.EXIT_USAGE
     out = Output(args.json, sys.stdout)
     try:
         if sandbox_args is not None:
@@ -436,4 +238,4 @@ def main(argv: list[str] | None = None) -> int:
     except (Exception, KeyboardInterrupt) as exc:  # one line on stderr, never a traceback
         if args.debug:
             traceback.print_exc()
-        return _failure(exc)
+        return cli_errors.failure(exc)

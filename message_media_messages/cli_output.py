@@ -1,4 +1,4 @@
-"""File and screen formats of the `messagemedia` CLI: batch files in; tables, JSON, ledger out."""
+"""What `messagemedia` prints: tables, JSON, event lines, batch summaries, ledger, progress."""
 
 from __future__ import annotations
 
@@ -9,15 +9,10 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-TEXT_COLUMNS = (
-    *("content", "destination_number", "source_number", "format", "scheduled"),
-    *("callback_url", "subject", "message_expiry_timestamp", "source_number_type"),
-)
-TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes"), ("false", "0", "no")
 OK_OUTCOMES = frozenset({"accepted", "valid"})
 LEDGER_COLUMNS = ("index", "outcome", "message_id", "error")
 DRY_RUN_COLUMNS = ("encoding", "segments")
@@ -25,10 +20,6 @@ SHOWN_FAILURES = 20
 SHOWN_DRY_RUN_ROWS = 50
 EVENT_COLUMNS = ("TYPE", "RECEIVED", "MESSAGE_ID", "STATUS", "CODE", "NUMBER", "CONTENT")
 _EVENT_WIDTHS = (6, 24, 36, 13, 4, 16)
-
-
-class InputError(ValueError):
-    """The command line or a batch file cannot be used as given (exit status 2)."""
 
 
 class Output:
@@ -301,83 +292,3 @@ class Progress:
         """Finish the bar (or the plain lines)."""
         if self._bar is not None:
             self._bar.close()
-
-
-# ---------------------------------------------------------------- batch files in
-
-
-def _boolean(text: str, where: str) -> bool:
-    word = text.strip().lower()
-    if word in TRUE_WORDS or word in FALSE_WORDS:
-        return word in TRUE_WORDS
-    raise InputError(f"{where}: delivery_report must be true/false/1/0/yes/no, not {text!r}")
-
-
-def _csv_columns(header: list[str], path: str) -> list[str]:
-    columns = [name.strip() for name in header]
-    allowed = {*TEXT_COLUMNS, "delivery_report", "media"}
-    bad = [c for c in columns if c not in allowed and not c.startswith("metadata.")]
-    bad += [c for c in columns if c == "metadata."]
-    if bad or len(set(columns)) != len(columns):
-        problem = f"unknown column {bad[0]!r}" if bad else "a column appears twice"
-        raise InputError(
-            f"{path}: {problem}; columns are {', '.join(sorted(allowed))} and metadata.KEY"
-        )
-    return columns
-
-
-def _csv_message(columns: list[str], cells: list[str], where: str) -> dict[str, Any]:
-    if len(cells) != len(columns):
-        raise InputError(f"{where}: {len(cells)} cells, but the header has {len(columns)}")
-    message: dict[str, Any] = {}
-    for name, value in zip(columns, cells, strict=True):
-        if value.strip() == "":
-            continue  # an empty cell means the field is absent
-        if name == "delivery_report":
-            message[name] = _boolean(value, where)
-        elif name == "media":
-            message[name] = value.split()
-        elif name.startswith("metadata."):
-            message.setdefault("metadata", {})[name[len("metadata.") :]] = value
-        else:
-            message[name] = value if name == "content" else value.strip()
-    return message
-
-
-def _read_csv(path: str, handle: IO[str]) -> Iterator[dict[str, Any]]:
-    reader = csv.reader(handle, strict=True)
-    try:
-        columns = _csv_columns(next(reader), path)
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                yield _csv_message(columns, cells, f"{path}, line {reader.line_num}")
-    except StopIteration:
-        raise InputError(f"{path}: empty file (a header row is needed)") from None
-    except csv.Error as exc:
-        raise InputError(f"{path}, line {reader.line_num}: {exc}") from None
-
-
-def _read_json_lines(path: str, handle: IO[str]) -> Iterator[dict[str, Any]]:
-    for number, line in enumerate(handle, 1):
-        if not line.strip():
-            continue
-        try:
-            message = json.loads(line)
-        except ValueError as exc:
-            raise InputError(f"{path}, line {number}: not JSON ({exc})") from None
-        if not isinstance(message, dict):
-            raise InputError(f"{path}, line {number}: expected a JSON object per line")
-        yield message
-
-
-def read_messages(path: str) -> Iterator[dict[str, Any]]:
-    """Stream the messages of a batch file (CSV with a header, or JSON lines), row by row."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            json_lines = path.lower().endswith((".jsonl", ".ndjson"))
-            if not json_lines and not path.lower().endswith(".csv"):
-                json_lines = handle.read(1) == "{"
-                handle.seek(0)
-            yield from (_read_json_lines if json_lines else _read_csv)(path, handle)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from None

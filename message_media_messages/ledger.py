@@ -11,6 +11,7 @@ from .exceptions.api_exception import MessageMediaError
 
 ACCEPTED, INVALID, REJECTED, UNKNOWN, VALID = "accepted", "invalid", "rejected", "unknown", "valid"
 IN_FLIGHT = "in_flight"  # journal only: written before a chunk is sent, settled after
+QUEUED = "queued"  # journal only: split after a 400 (nothing sent), waiting to be resent
 SETTLED = frozenset({ACCEPTED, UNKNOWN})  # never sent again by a resumed run
 INTERRUPTED = "the request was in flight when an earlier run stopped: it may have been sent"
 
@@ -74,6 +75,11 @@ class Ledger:
             "SELECT idx, fp, state, message_id FROM rows WHERE idx BETWEEN ? AND ?", (first, last)
         )
         return {idx: (fp, state, mid) for idx, fp, state, mid in found}
+
+    def last_index(self) -> int:
+        """The highest row index recorded (-1 when none)."""
+        found = self._db.execute("SELECT MAX(idx) FROM rows").fetchone()[0]
+        return -1 if found is None else int(found)
 
     def recorded_beyond(self, index: int) -> bool:
         """Whether the journal has rows past `index` (the input was longer last time)."""

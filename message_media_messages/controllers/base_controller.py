@@ -80,6 +80,7 @@ class BaseController:
         account_header: str | None,
         parse: Callable[[Any], T] | None = None,
         bad_request: type[APIException] = BadRequestError,
+        recover: Callable[[APIException], Any] | None = None,
     ) -> T | Any:
         """Run one API call and return its parsed result.
 
@@ -92,14 +93,21 @@ class BaseController:
             parse: builds the result from the decoded JSON; None when the endpoint
                 owes no body (None is returned for an empty one, else the decoded JSON).
             bad_request: the exception class for HTTP 400.
+            recover: called with the error when a retried call fails after an earlier
+                attempt may have been processed (its answer lost); returns the result
+                to give instead, or raises.
         """
         request = self._build(method, path, payload, account_header)
-        response = self._send_with_retries(request, idempotent)
+        response, attempts, ambiguous = self._send_with_retries(request, idempotent)
         context = HttpContext(request, response)
         if self._core.call_back is not None:
             self._core.call_back.on_after_response(context)
         if not 200 <= response.status_code <= 208:
-            raise _status_error(context, idempotent, bad_request, self._core.clock())
+            error = _status_error(context, idempotent, bad_request, self._core.clock())
+            error.attempts = attempts
+            if ambiguous and recover is not None:
+                return recover(error)
+            raise error
         if parse is None and not response.content:
             return None  # cancel and confirm may answer with no body
         return _parsed(context, parse or _any_json, maybe_sent=not idempotent)
@@ -118,8 +126,12 @@ class BaseController:
         path = self._core.path_prefix + path
         return HttpRequest(method, path, headers, body, self._core.origin + path)
 
-    def _send_with_retries(self, request: HttpRequest, idempotent: bool) -> HttpResponse:
-        policy, retries = self._core.retry, 0
+    def _send_with_retries(
+        self, request: HttpRequest, idempotent: bool
+    ) -> tuple[HttpResponse, int, bool]:
+        """The final response, the number of attempts, and whether an earlier attempt
+        may have been processed (a lost answer or a 5xx before a retry)."""
+        policy, retries, ambiguous = self._core.retry, 0, False
         while True:
             self._core.sign(request)
             if self._core.call_back is not None:
@@ -137,11 +149,13 @@ class BaseController:
                 if delay is None:
                     maybe_sent = err.maybe_sent and not idempotent
                     raise err.retold(attempts=retries + 1, maybe_sent=maybe_sent) from err
+                ambiguous = ambiguous or err.maybe_sent
             else:
                 _log(request, str(response.status_code), started)
                 delay = self._status_delay(response, idempotent, retries)
                 if delay is None:
-                    return response
+                    return response, retries + 1, ambiguous
+                ambiguous = ambiguous or response.status_code >= 500
             self._core.sleep(delay)
             retries += 1
 

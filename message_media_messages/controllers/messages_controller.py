@@ -7,12 +7,14 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import validation
+from ..exceptions.api_exception import APIException, BadRequestError
 from ..exceptions.send_messages_400_response_exception import SendMessages400ResponseException
 from ..models.cancel_scheduled_message_request import CancelScheduledMessageRequest
 from ..models.get_message_status_response import GetMessageStatusResponse
 from ..models.message import Message
 from ..models.send_messages_request import SendMessagesRequest
 from ..models.send_messages_response import SendMessagesResponse
+from ..models.status_enum import StatusEnum
 from .base_controller import BaseController, json_object, path_for
 
 if TYPE_CHECKING:  # batch pulls in sqlite3 and threads: loaded on first use
@@ -133,13 +135,24 @@ class MessagesController(BaseController):
             BadRequestError: the message is not scheduled any more.
             NotFoundError: no such message.
         """
-        path = path_for("/v1/messages/{}", validation.message_id(message_id))
+        message_id = validation.message_id(message_id)
+
+        def already_cancelled(error: APIException) -> None:
+            # A retry after a lost answer finds the message cancelled by the first
+            # attempt, and the API refuses to cancel it twice: that is a success.
+            if isinstance(error, BadRequestError):
+                status = self.get_message_status(message_id, account_header).status
+                if status == StatusEnum.CANCELLED:
+                    return None
+            raise error
+
         return self._call(
             "PUT",
-            path,
+            path_for("/v1/messages/{}", message_id),
             payload=validation.cancel_body(body),
             idempotent=True,
             account_header=account_header,
+            recover=already_cancelled,
         )
 
     def check_credits_remaining(self, account_header: str | None = None) -> Any:

@@ -63,7 +63,10 @@ class APIException(MessageMediaError):
         message: the server's `message`, if its body had one.
         details: the server's `details` list (empty if none).
         body: the raw response body as text.
+        attempts: how many times the request was tried.
     """
+
+    attempts: int = 1
 
     def __init__(self, reason: str, context: HttpContext, *, maybe_sent: bool = False) -> None:
         self.reason = reason

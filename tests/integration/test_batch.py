@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -365,24 +367,38 @@ class InputBroke(Exception):
     """Raised by an input iterator part way through."""
 
 
+class SlowFourthRequest:
+    """An `http_call_back` that holds the 4th request back 0.3 s before it is sent."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+
+    def on_before_request(self, request: Any) -> None:
+        with self.lock:
+            self.count += 1
+            mine = self.count
+        if mine == 4:
+            time.sleep(0.3)
+
+    def on_after_response(self, context: Any) -> None:
+        pass
+
+
 def test_an_exception_from_the_input_keeps_acknowledged_rows_accepted(
     make_client, sandbox, tmp_path
 ):
     journal = str(tmp_path / "batch.db")
-    client = make_client(pool_maxsize=4)
+    client = make_client(pool_maxsize=4, http_call_back=SlowFourthRequest())
     rows = plain(1000)
 
     def breaks_at_450() -> Iterator[dict[str, Any]]:
-        yield from rows[:399]
-        # The 4th chunk's answer (202, messages stored) comes 0.3 s late: that request is
-        # still in flight when the input breaks, and send_batch waits for it before raising.
-        sandbox.fail_next("hang", path=SEND, method="POST", seconds=0.3, process=True)
-        yield from rows[399:450]
-        raise InputBroke
+        yield from rows[:450]
+        raise InputBroke  # the 4th request is still in flight (held back 0.3 s)
 
     with pytest.raises(InputBroke):
         client.messages.send_batch(breaks_at_450(), journal=journal, concurrency=4)
-    # The 4 full chunks were sent and answered 202 before send_batch returned.
+    # send_batch waited for the 4 requests in flight: all were answered 202.
     assert contents(sandbox) == Counter(f"row {i}" for i in range(400))
 
     resumed = client.messages.send_batch(rows, journal=journal, concurrency=4)

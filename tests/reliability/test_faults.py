@@ -80,6 +80,8 @@ def test_fault_cell(sandbox: SandboxServer, fault: Any, endpoint: Any) -> None:
     expect = fm.EXPECTED[fault.key][endpoint.key]
     got = fm.run_cell(sandbox, fault, endpoint)
     detail = f"{got.exc!r}" if got.exc is not None else f"result={got.result!r}"
+    if expect.why:
+        detail += f"; expected because {expect.why}"
 
     assert got.outcome == expect.outcome, detail
     assert got.attempts == expect.attempts, detail
@@ -99,7 +101,7 @@ def _assert_waits(expect: Any, got: Any) -> None:
     if expect.waits is not None:
         assert got.waits == list(expect.waits)
         return
-    assert len(got.waits) == got.attempts - 1
+    assert len(got.waits) == got.attempts - 1 - expect.checks
     for n, wait in enumerate(got.waits):
         step = min(fm.BACKOFF_MAX, fm.BACKOFF_BASE * 2**n)
         assert step / 2 <= wait <= step, (n, wait)

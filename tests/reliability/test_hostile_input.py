@@ -27,7 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from message_media_messages import (
@@ -76,7 +76,22 @@ huge_text = st.builds(
     st.sampled_from(["a", "€", "😀", "\x00", "\n", '"', "\\", "\ud800"]),
     st.sampled_from([0, 1, 64, 65, 256, 257, 5000, 5001, 100_000]),
 )
-huge_ints = st.sampled_from([2**63, -(2**63) - 1, 2**64, 10**4000, -(10**4299), 10**5000])
+
+
+class HugeInt(int):
+    """An int too long for str() (over 4,300 digits), with a repr hypothesis can print."""
+
+    def __repr__(self) -> str:
+        return f"HugeInt(<{self.bit_length()} bits>)"
+
+
+huge_ints = st.one_of(
+    st.sampled_from([2**63, -(2**63) - 1, 2**64]),
+    st.sampled_from([4000, 4299]).map(lambda digits: 10**digits),
+    st.sampled_from([4301, 5000, -5000]).map(
+        lambda d: HugeInt(10 ** abs(d) * (1 if d > 0 else -1))
+    ),
+)
 offsets = st.builds(
     timezone,
     st.timedeltas(
@@ -244,12 +259,14 @@ def test_any_message_is_refused_before_sending_or_accepted(
     try:
         result = clients[hmac].messages.send_messages({"messages": [message]})
     except ValidationError as error:
+        event("refused by validation")
         assert error.problems
         assert sandbox.requests_seen() == before, "a request went out before ValidationError"
         return
     except Exception as error:  # the property: nothing but ValidationError, or a 202
         details = getattr(error, "details", None)
         pytest.fail(f"{type(error).__name__}: {error} (server details: {details})")
+    event("accepted")
     assert sandbox.requests_seen() == before + 1
     assert sandbox.request_log()[-1]["status"] == 202
     assert isinstance(result, SendMessagesResponse)
@@ -331,6 +348,8 @@ FIXED_BODIES: list[bytes] = [
     b'{"messages": "not a list", "delivery_reports": {}, "replies": 7}',
     b'{"messages": [1, "two", null]}',
     b'{"messages": [null]}',
+    b'{"delivery_reports": [null], "replies": [null]}',
+    b'{"messages": [{}], "delivery_reports": [{}], "replies": [{}]}',
     b'{"messages": null, "delivery_reports": null, "replies": null}',
     b'{"a": 1, "a": 2}',
     '{"messages": [{"content": "\u00e9"}]}'.encode("utf-16"),
@@ -454,19 +473,26 @@ def _controllers(send: Callable[[HttpRequest], HttpResponse]) -> dict[str, Any]:
     }
 
 
-def _check_call(endpoint: str, controllers: dict[str, Any]) -> None:
-    """Run one endpoint: a typed error or the documented result type, nothing run."""
+def _outcome(endpoint: str, controllers: dict[str, Any]) -> str | None:
+    """Run one endpoint; None when it raised a typed error or returned its documented type."""
     call, expect = ENDPOINTS[endpoint]
     try:
         result = call(controllers)
     except MessageMediaError:
-        result = None
+        return None
     except Exception as error:
-        pytest.fail(f"{endpoint}: untyped {type(error).__name__}: {error}")
-    else:
-        assert expect(result), f"{endpoint} returned {type(result).__name__}: {result!r:.200}"
+        return f"{endpoint}: untyped {type(error).__name__}: {error}"
     finally:
         _assert_nothing_ran()
+    if expect(result):
+        return None
+    return f"{endpoint} returned {type(result).__name__}: {result!r:.200}"
+
+
+def _check_call(endpoint: str, controllers: dict[str, Any]) -> None:
+    """A typed error or the documented result type, and nothing named by the body ran."""
+    problem = _outcome(endpoint, controllers)
+    assert problem is None, problem
 
 
 @SETTINGS
@@ -498,6 +524,7 @@ def test_any_status_and_body_gives_the_model_or_a_typed_error(
 
 class _QueueHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # head and body are separate writes: no delayed-ACK stall
     replies: queue.Queue[tuple[int, bytes]]
 
     def _answer(self) -> None:
@@ -539,10 +566,14 @@ def test_hostile_bodies_over_http(
             "reports": client.delivery_reports,
             "replies": client.replies,
         }
+        problems = []
         for index, body in enumerate(FIXED_BODIES):
             replies.put((202 if index % 2 else 200, body))
-            _check_call(endpoint, controllers)
+            problem = _outcome(endpoint, controllers)
+            if problem is not None:
+                problems.append(f"body {body[:60]!r}: {problem}")
             assert replies.empty()  # exactly one request per call: no hidden retry
+    assert problems == []
 
 
 def test_pickle_tags_stay_data() -> None:
@@ -553,3 +584,31 @@ def test_pickle_tags_stay_data() -> None:
     result = controllers["messages"].send_messages(VALID_BODY)
     assert result.messages[0].additional_properties["py/reduce"] == tag["py/reduce"]
     _assert_nothing_ran()
+
+
+BATCH_ROWS = [{"content": f"row {i}", "destination_number": "+61491570156"} for i in range(3)]
+
+
+@SETTINGS
+@given(body=bodies, status=st.sampled_from([200, 202]))
+def test_send_batch_survives_any_2xx_body(body: bytes, status: int) -> None:
+    """A batch never raises on a hostile answer; accepted rows always carry a message id."""
+    controllers = _controllers(lambda request: HttpResponse(status, {}, body))
+    result = controllers["messages"].send_batch(BATCH_ROWS)
+    _assert_nothing_ran()
+    assert sum(result.counts.values()) == len(BATCH_ROWS)
+    for row in result.rows:
+        assert row.outcome in ("accepted", "unknown"), row
+        if row.outcome == "accepted":
+            assert isinstance(row.message_id, str) and row.message_id, row
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"messages":[null,null,null]}', b'{"messages":[{},{},{}]}', b'{"messages":[1,2,3]}'],
+)
+def test_send_batch_on_an_echo_without_ids(body: bytes) -> None:
+    """The API acted on the request but named no ids: rows are unknown, never a crash."""
+    controllers = _controllers(lambda request: HttpResponse(202, {}, body))
+    result = controllers["messages"].send_batch(BATCH_ROWS)
+    assert result.counts == {"unknown": len(BATCH_ROWS)}

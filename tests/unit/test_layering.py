@@ -84,9 +84,9 @@ def test_the_sandbox_imports_nothing_from_the_package(path):
     assert {n for n in names if not allowed(n, (f"{NAME}.sandbox",))} == set()
 
 
-def test_the_cli_uses_only_top_level_public_names():
-    path = PACKAGE / "cli.py"
-    if not path.exists():
+@pytest.mark.parametrize("path", modules("cli*.py"), ids=str)
+def test_the_cli_uses_only_top_level_public_names(path):
+    if not (PACKAGE / "cli.py").exists():
         pytest.fail("cli.py is part of the layout")
     names = internal(imports_of(path))
     deep = {n for n in names if n.count(".") > 1}

@@ -1,0 +1,107 @@
+"""The `batch` command of `messagemedia`: send a file's rows, then optionally --watch them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import IO
+
+from message_media_messages import (
+    MessageMediaMessagesClient,
+    cli_errors,
+    cli_input,
+    cli_output,
+)
+
+Output = cli_output.Output
+InputError = cli_errors.InputError
+Client = MessageMediaMessagesClient
+
+PROG, EXIT_OK, EXIT_PARTIAL = cli_errors.PROG, cli_errors.EXIT_OK, cli_errors.EXIT_PARTIAL
+FINAL_STATUSES = frozenset(
+    {"delivered", "failed", "expired", "rejected", "undeliverable", "cancelled"}
+)
+
+
+def run(client: Client, args: argparse.Namespace, out: Output) -> int:
+    """`batch FILE`: check every row, send them (or --dry-run), summarise, maybe --watch."""
+    if args.dry_run and args.watch:
+        raise InputError("--watch cannot be combined with --dry-run")
+    if args.watch_timeout is not None and not args.watch:
+        raise InputError("--watch-timeout needs --watch")
+    total = sum(1 for _ in cli_input.read_messages(args.file))  # check it all before sending
+    ledger = _open_ledger(args.ledger)  # opened first: a send must never lose its ledger
+    desc = "checking" if args.dry_run else "sending"
+    progress = None if args.no_progress else cli_output.Progress(total, desc)
+    try:
+        result = client.messages.send_batch(
+            cli_input.read_messages(args.file),
+            concurrency=args.concurrency,
+            journal=args.journal,
+            dry_run=args.dry_run,
+            on_progress=progress,
+        )
+        summary = cli_output.summarize(result.rows, ledger, dry_run=args.dry_run, keep_all=out.json)
+    finally:
+        if progress:
+            progress.close()
+        if ledger:
+            ledger.close()
+    context = {name: getattr(args, name) for name in ("file", "dry_run", "ledger", "journal")}
+    document = cli_output.batch_document(summary, result, context)
+    if args.watch:
+        document = {"type": "batch", **document}
+    out.show(document, cli_output.batch_text(summary, result, args.dry_run), line=args.watch)
+    if args.watch:
+        _watch(client, set(summary.accepted), args, out)
+    return EXIT_PARTIAL if summary.failures else EXIT_OK
+
+
+def _open_ledger(path: str | None) -> IO[str] | None:
+    if path is None:
+        return None
+    try:
+        return open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot write the ledger {path}: {exc}") from None
+
+
+def _watch(client: Client, pending: set[str], args: argparse.Namespace, out: Output) -> None:
+    """Follow reports and replies (printing and confirming) until `pending` are all final."""
+    timeout = 60.0 if args.watch_timeout is None else args.watch_timeout
+    watch = cli_output.Watch(len(pending), timeout)
+    out.note(watch.banner())
+    deadline = last_sweep = time.monotonic()
+    deadline += timeout
+    while True:
+        before = watch.seen
+        for report in client.delivery_reports.iter_unconfirmed():
+            out.event("delivery_report", report)
+            watch.reports += 1
+            if report.status in FINAL_STATUSES and report.message_id in pending:
+                pending.discard(report.message_id)
+                watch.final[report.status] += 1
+        for reply in client.replies.iter_unconfirmed():
+            out.event("reply", reply)
+            watch.replies += 1
+        now = time.monotonic()
+        if not pending or now >= deadline:
+            break
+        if watch.seen == before and now - last_sweep >= 5.0:  # quiet: ask for the status
+            _sweep(client, pending, watch)
+            last_sweep = now
+        time.sleep(min(args.poll_interval, max(0.0, deadline - now)))
+    watch.pending = len(pending)
+    out.show(watch.document(), watch.text(), line=True)
+    if pending:
+        print(f"{PROG}: {watch.timed_out()}", file=sys.stderr)
+
+
+def _sweep(client: Client, pending: set[str], watch: cli_output.Watch) -> None:
+    """Status of up to 50 pending messages (those without delivery reports end here)."""
+    for message_id in sorted(pending)[:50]:
+        status = client.messages.get_message_status(message_id).status
+        if status in FINAL_STATUSES:
+            pending.discard(message_id)
+            watch.final[str(status)] += 1

@@ -1,0 +1,32 @@
+"""How `messagemedia` ends: its exit statuses, and the one stderr line an error becomes."""
+
+from __future__ import annotations
+
+import sys
+
+from message_media_messages import MessageMediaError, TransportError
+
+PROG = "messagemedia"
+EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+
+
+class InputError(ValueError):
+    """The command line or a batch file cannot be used as given (exit status 2)."""
+
+
+def failure(exc: BaseException) -> int:
+    """The exit status of an error, whose one-line description goes to stderr."""
+    if isinstance(exc, KeyboardInterrupt):
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    code = EXIT_API
+    if isinstance(exc, ValueError) and isinstance(exc, (MessageMediaError, InputError)):
+        code = EXIT_USAGE  # ValidationError, ConfigurationError, a wrong journal: nothing sent
+    if isinstance(exc, TransportError):
+        code = EXIT_CONNECTION
+    label = "error" if code != EXIT_CONNECTION else "connection failed"
+    if not isinstance(exc, (MessageMediaError, InputError)):
+        label = f"unexpected {type(exc).__name__} (--debug shows the traceback)"
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    print(f"{PROG}: {label}: {text}", file=sys.stderr)
+    return code

@@ -1,0 +1,39 @@
+"""Dry runs of a batch: validity, GSM-7/UCS-2 encoding and SMS segments per row; nothing sent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from .batch import WINDOW, BatchProgress, BatchResult, checked
+from .ledger import INVALID, VALID, Ledger
+from .models.message import Message
+from .segments import analyze
+
+
+def dry_run(
+    messages: Iterable[Message | Mapping[str, Any]],
+    on_progress: Callable[[BatchProgress], None] | None,
+) -> BatchResult:
+    """Validate and measure every row; send nothing."""
+    ledger, counts, total = Ledger(None), {VALID: 0, INVALID: 0}, 0
+    rows: list[tuple[Any, ...]] = []
+    for index, row in enumerate(messages):
+        wire, problems = checked(row, index)
+        if problems or wire is None:
+            rows.append((index, None, INVALID, None, problems, None, None))
+            counts[INVALID] += 1
+        else:
+            parts = analyze(wire["content"])
+            total += parts.segments
+            rows.append((index, None, VALID, None, None, parts.encoding, parts.segments))
+            counts[VALID] += 1
+        if len(rows) == WINDOW:
+            ledger.write(rows)
+            rows = []
+            if on_progress is not None:
+                on_progress(BatchProgress(index + 1, dict(counts)))
+    ledger.write(rows)
+    if on_progress is not None:
+        on_progress(BatchProgress(sum(counts.values()), dict(counts)))
+    return BatchResult(counts, ledger.view(), total_segments=total, dry_run=True)

@@ -1,0 +1,162 @@
+"""Verify the RSA signature of MessageMedia's signed ("Enterprise") webhooks."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import time
+from collections.abc import Callable, Mapping
+from datetime import timezone
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+from .exceptions.api_exception import MessageMediaError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+__all__ = ["DIGEST_TYPES", "WebhookSignatureError", "load_public_key", "verify_signature"]
+
+DIGEST_TYPES = frozenset({"SHA224", "SHA256", "SHA512"})
+_INSTALL_HINT = 'signed webhooks need cryptography: pip install "message-media-messages[webhooks]"'
+
+
+class WebhookSignatureError(MessageMediaError):
+    """A webhook's signature is missing, malformed or does not match.
+
+    Attributes:
+        reason: Why the request was rejected.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"webhook signature rejected: {reason}")
+
+
+@functools.lru_cache(maxsize=16)
+def load_public_key(public_key: str | bytes) -> RSAPublicKey:
+    """Load base64 DER SPKI (MessageMedia's form), PEM, or raw DER bytes as an RSA key.
+
+    Cached, so a receiver checks its key once at start-up and reuses it per request.
+
+    Raises:
+        WebhookSignatureError: The key is malformed or not RSA.
+        ImportError: ``cryptography`` (the ``webhooks`` extra) is not installed.
+    """
+    try:
+        from cryptography.exceptions import UnsupportedAlgorithm
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+    except ImportError as exc:
+        raise ImportError(_INSTALL_HINT) from exc
+    raw = public_key.encode("utf-8") if isinstance(public_key, str) else bytes(public_key)
+    try:
+        if b"-----BEGIN" in raw:
+            key = serialization.load_pem_public_key(raw.strip())
+        else:
+            try:
+                der = base64.b64decode(b"".join(raw.split()), validate=True)
+            except binascii.Error:
+                der = raw  # not base64 text: try it as raw DER
+            key = serialization.load_der_public_key(der)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise WebhookSignatureError(f"malformed public key: {exc}") from None
+    if not isinstance(key, RSAPublicKey):
+        raise WebhookSignatureError(f"public key is {type(key).__name__}, not RSA")
+    return key
+
+
+def _check_age(date: str, max_age: float, now: Callable[[], float]) -> None:
+    """Reject a Date header further than ``max_age`` seconds from ``now()`` (either way)."""
+    try:
+        sent = parsedate_to_datetime(date)
+    except (TypeError, ValueError, IndexError):
+        raise WebhookSignatureError(f"Date header {date!r} is not an HTTP date") from None
+    if sent.tzinfo is None:
+        sent = sent.replace(tzinfo=timezone.utc)
+    age = now() - sent.timestamp()
+    if abs(age) > max_age:
+        raise WebhookSignatureError(f"Date is {age:.0f} s from now; max_age is {max_age:g} s")
+
+
+def _signed_headers(headers: Mapping[str, str], key_id: str | None) -> tuple[str, str, bytes]:
+    """Check the X-Messagemedia-* headers; return (digest type, Date, decoded signature)."""
+    found = {name.lower(): value for name, value in headers.items()}
+    for name in ("X-Messagemedia-Signature", "X-Messagemedia-Digest-Type", "Date"):
+        if not found.get(name.lower()):
+            raise WebhookSignatureError(f"missing {name} header")
+    cipher = found.get("x-messagemedia-cipher-type")
+    if cipher is not None and cipher.strip().upper() != "RSA":
+        raise WebhookSignatureError(f"unsupported X-Messagemedia-Cipher-Type {cipher!r}")
+    digest = found["x-messagemedia-digest-type"].strip().upper()
+    if digest not in DIGEST_TYPES:
+        raise WebhookSignatureError(f"unsupported X-Messagemedia-Digest-Type {digest!r}")
+    if key_id is not None and found.get("x-messagemedia-key-id") != key_id:
+        raise WebhookSignatureError(f"X-Messagemedia-Key-Id is not {key_id!r}")
+    try:
+        signature = base64.b64decode(found["x-messagemedia-signature"].strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise WebhookSignatureError("X-Messagemedia-Signature is not valid base64") from None
+    return digest, found["date"], signature
+
+
+def verify_signature(
+    *,
+    method: str,
+    path: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    public_key: str | bytes,
+    http_version: str = "HTTP/1.1",
+    expected_key_id: str | None = None,
+    max_age: float | None = None,
+    now: Callable[[], float] = time.time,
+) -> None:
+    """Check a signed ("Enterprise") webhook as API.md section 4.3 describes.
+
+    The signed data is ``f"{method} {path} {http_version}"``, the Date header value and the
+    raw body, concatenated without separators; the signature is RSA PKCS#1 v1.5 with the
+    digest named in ``X-Messagemedia-Digest-Type``. Header names are case-insensitive.
+
+    Args:
+        method: The request method, as received (``"POST"``).
+        path: The request target as received: raw path plus ``?query`` if any (text
+            outside ASCII is encoded as UTF-8).
+        headers: The request headers.
+        body: The raw body bytes (never a re-serialised parse).
+        public_key: The key's ``public_key`` as MessageMedia returns it (base64 DER
+            SubjectPublicKeyInfo), or PEM text.
+        http_version: The request's protocol, e.g. ``"HTTP/1.1"``.
+        expected_key_id: If set, ``X-Messagemedia-Key-Id`` must equal it.
+        max_age: Replay protection, off by default: if set, reject a Date more than this
+            many seconds away from ``now()``. MessageMedia does not document whether retries
+            are re-signed with a fresh Date, so choose it above the retry horizon.
+        now: Clock returning POSIX seconds, for ``max_age``.
+
+    Raises:
+        WebhookSignatureError: A header is missing or unsupported, the signature or key is
+            malformed, the Date is too old, or the signature does not match.
+        ImportError: ``cryptography`` (the ``webhooks`` extra) is not installed.
+    """
+    key = load_public_key(public_key)
+    digest, date, signature = _signed_headers(headers, expected_key_id)
+    if max_age is not None:
+        _check_age(date, max_age, now)
+    try:
+        line = f"{method} {path} {http_version}{date}".encode()
+    except UnicodeEncodeError:
+        raise WebhookSignatureError("request line or Date cannot be encoded") from None
+    _verify_rsa(key, signature, line + bytes(body), digest)
+
+
+def _verify_rsa(key: RSAPublicKey, signature: bytes, data: bytes, digest: str) -> None:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    algorithm = {"SHA224": hashes.SHA224(), "SHA256": hashes.SHA256(), "SHA512": hashes.SHA512()}
+    try:
+        key.verify(signature, data, padding.PKCS1v15(), algorithm[digest])
+    except InvalidSignature:
+        raise WebhookSignatureError("signature does not match the request") from None
