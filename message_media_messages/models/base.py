@@ -198,6 +198,8 @@ def _list_of(model: type[Model]) -> Converter:
         build = model.from_dictionary
         items = []
         for index, item in enumerate(value):
+            if item is None:  # from_dictionary(None) is None: never a None in a model list
+                raise TypeError(f"{field}[{index}]: expected a JSON object, got null")
             try:
                 items.append(build(item))
             except (TypeError, ValueError) as exc:

@@ -154,7 +154,10 @@ class _TLSServer(ThreadingHTTPServer):
             tls = self.context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):
             return  # the client refused our certificate: nothing was sent
-        self.RequestHandlerClass(tls, client_address, self)
+        try:
+            self.RequestHandlerClass(tls, client_address, self)
+        finally:
+            tls.close()  # wrap_socket detached `request`: closing that one closes nothing
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass
