@@ -266,12 +266,11 @@ def _settled_rows(
 ) -> list[tuple[str, str | None, str | None, int]]:
     """(state, message_id, error, index) for each row of a finished request."""
     if isinstance(outcome, SendMessagesResponse):
-        echoed = outcome.messages or []
-        if len(echoed) == len(chunk):
-            pairs = zip(echoed, chunk, strict=True)
-            return [(ACCEPTED, m.message_id, None, entry[0]) for m, entry in pairs]
-        outcome_text = f"the API answered {len(echoed)} messages for {len(chunk)} sent"
-        return [(UNKNOWN, None, outcome_text, e[0]) for e in chunk]
+        ids = [m.message_id for m in outcome.messages or []]
+        if len(ids) == len(chunk) and all(isinstance(i, str) and i for i in ids):
+            return [(ACCEPTED, i, None, entry[0]) for i, entry in zip(ids, chunk, strict=True)]
+        text = f"the API's 2xx answer listed {len(ids)} message ids for {len(chunk)} sent"
+        return [(UNKNOWN, None, text, e[0]) for e in chunk]
     if not isinstance(outcome, MessageMediaError):
         logger.error("unexpected error sending a batch chunk", exc_info=outcome)  # type: ignore[arg-type]
     state = REJECTED if _provably_unsent(outcome) else UNKNOWN

@@ -123,8 +123,11 @@ class Worker:
 
     def send(self, i: int) -> None:
         destination = AUTO_REPLY if i % 4 == 0 else DESTINATION
-        message = {"content": self._content(i), "destination_number": destination}
-        message["delivery_report"] = True
+        message = {
+            "content": self._content(i),
+            "destination_number": destination,
+            "delivery_report": True,
+        }
         result = self.client.messages.send_messages({"messages": [message]})
         echoed = result.messages[0]
         assert echoed.content == message["content"], echoed
