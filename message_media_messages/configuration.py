@@ -75,8 +75,8 @@ class Configuration:
         self._check()
         if self.verify is False:
             warnings.warn(
-                "TLS certificate verification is off (verify=False): anyone on the network "
-                "path can read and change requests, credentials included",
+                "TLS certificate verification is off (verify is False): anyone on the "
+                "network path can read and change requests, credentials included",
                 stacklevel=3,
             )
 
