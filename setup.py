@@ -27,7 +27,6 @@ setup(
         "cli": ["tqdm>=4.60"],
         "test": [
             "pytest>=7",
-            "responses>=0.23",
             "hypothesis>=6.80",
             "cryptography>=41",
             "tqdm>=4.60",
@@ -41,7 +40,6 @@ setup(
     classifiers=[
         "Programming Language :: Python :: 3",
         "Programming Language :: Python :: 3 :: Only",
-        "License :: OSI Approved :: Apache Software License",
         "Typing :: Typed",
     ],
 )
