@@ -71,6 +71,16 @@ class BatchResult:
         """True when no row is invalid, rejected or unknown."""
         return not any(self.counts.get(o) for o in (INVALID, REJECTED, UNKNOWN))
 
+    def close(self) -> None:
+        """Release the ledger's database (`rows` can no longer be read)."""
+        self.rows.close()
+
+    def __enter__(self) -> BatchResult:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
 
 @dataclass
 class _Run:
@@ -225,6 +235,7 @@ def send_batch(
         run.run(messages)
     except BaseException:
         run.salvage()
+        run.ledger.close()
         raise
     finally:
         if run.pool is not None:

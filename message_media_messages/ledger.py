@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
@@ -108,10 +109,14 @@ class Ledger:
 
 
 class LedgerRows(Sequence[BatchRow]):
-    """A read-only, lazily loaded sequence of `BatchRow`s in input order."""
+    """A read-only, lazily loaded sequence of `BatchRow`s in input order.
+
+    It owns the database connection: `close()` it, or it is closed when collected.
+    """
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
+        self.close = weakref.finalize(self, db.close)
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM rows").fetchone()[0])
