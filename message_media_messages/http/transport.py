@@ -13,10 +13,35 @@ from urllib3 import exceptions as u3
 
 from ..exceptions.api_exception import APIConnectionError, APITimeoutError, TransportError
 from . import retry
+from .deadline import DeadlineSocket, current_deadline, set_deadline
 from .http_request import HttpRequest
 from .http_response import HttpResponse
 
-_READ_SIZE = 65536
+
+class _DeadlineMixin:
+    """Reads each response through a socket that honours the thread's deadline."""
+
+    sock: Any
+
+    def getresponse(self) -> Any:
+        instant = current_deadline()
+        real = self.sock
+        if instant is None or real is None:
+            return super().getresponse()  # type: ignore[misc]
+        self.sock = DeadlineSocket(real, instant)
+        try:
+            return super().getresponse()  # type: ignore[misc]
+        finally:
+            if isinstance(self.sock, DeadlineSocket):  # unless the response closed it
+                self.sock = real
+
+
+class _HTTPConnection(_DeadlineMixin, urllib3.connection.HTTPConnection):
+    """urllib3's HTTP connection, with response deadlines."""
+
+
+class _HTTPSConnection(_DeadlineMixin, urllib3.connection.HTTPSConnection):
+    """urllib3's HTTPS connection, with response deadlines."""
 
 
 class _ConnectionError(APIConnectionError, requests.exceptions.ConnectionError):
@@ -62,72 +87,43 @@ class Transport:
         manager = self._adapter.proxy_manager_for(proxy) if proxy else self._adapter.poolmanager
         verify_setting = settings["verify"] if settings["verify"] is not None else True
         tls = _tls_pool_kwargs(verify_setting) if self._base.scheme == "https" else {}
-        self._manager: Any = manager
-        self._proxied = bool(proxy)
         self._pool = manager.connection_from_host(
             self._base.host, self._base.port, self._base.scheme, pool_kwargs=tls
         )
+        https = self._base.scheme == "https"
+        self._pool.ConnectionCls = _HTTPSConnection if https else _HTTPConnection
+        # Through a proxy, plain HTTP is forwarded (absolute URL); HTTPS is tunnelled.
+        self._absolute = bool(proxy) and not https
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Send one request and return the whole response.
 
-        The read timeout bounds each wait for data and also the whole response: a
-        server that trickles its answer cannot hold a call past connect + read seconds.
+        The read timeout bounds each wait for data and also the whole response, head
+        and body: a server that trickles its answer cannot hold a call past
+        connect + read seconds.
 
         Raises:
             APIConnectionError: no connection, or it broke before the response was read.
             APITimeoutError: connecting or reading took longer than the timeout.
         """
         deadline = time.monotonic() + self._connect + self._read
+        # The path includes any path prefix of the base URI: it is what was signed.
+        target = request.path
+        if self._absolute:
+            target = f"{self._base.scheme}://{self._base.netloc}{request.path}"
+        set_deadline(deadline)
         try:
-            raw = self._open(request)
-            content = self._read_body(raw, deadline)
+            raw = self._pool.urlopen(
+                request.http_method, target, body=request.body, headers=request.headers,
+                retries=False, redirect=False, timeout=self._timeout, assert_same_host=False,
+            )  # fmt: skip
         except (u3.HTTPError, OSError) as exc:
             if time.monotonic() >= deadline:
                 raise _deadline_error(request, exc) from exc
             raise _mapped(exc, request) from exc
-        return HttpResponse(raw.status, raw.headers, content)  # case-insensitive mapping
-
-    def _open(self, request: HttpRequest) -> Any:
-        """Send the request and read the response head; the body is left to read."""
-        options: dict[str, Any] = {
-            "body": request.body,
-            "headers": request.headers,
-            "retries": False,
-            "redirect": False,
-            "timeout": self._timeout,
-            "preload_content": False,
-        }
-        if self._proxied:  # the proxy manager adds proxy headers and the URL form
-            url = f"{self._base.scheme}://{self._base.netloc}{request.path}"
-            return self._manager.urlopen(request.http_method, url, **options)
-        # The path includes any path prefix of the base URI: it is what was signed.
-        return self._pool.urlopen(
-            request.http_method, request.path, assert_same_host=False, **options
-        )
-
-    def _read_body(self, raw: Any, deadline: float) -> bytes:
-        """Read the body one socket read at a time, never waiting past `deadline`."""
-        chunks = []
-        try:
-            while raw.length_remaining != 0:  # 0: the declared length has arrived
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError("the response did not complete within the timeout")
-                if remaining < self._read:  # the deadline is nearer than a read timeout
-                    sock = getattr(raw.connection, "sock", None)
-                    if sock is not None:
-                        sock.settimeout(remaining)
-                chunk = raw.read1(_READ_SIZE)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        except BaseException:
-            raw.close()  # a half-read connection must never go back to the pool
-            raw.release_conn()
-            raise
-        raw.release_conn()
-        return b"".join(chunks)
+        finally:
+            set_deadline(None)
+        return HttpResponse(raw.status, raw.headers, raw.data)  # case-insensitive headers
 
     def close(self) -> None:
         """Close every pooled connection."""
