@@ -25,7 +25,9 @@ class _DeadlineReader(io.RawIOBase):
 
     def __init__(self, sock: Any, instant: float) -> None:
         super().__init__()
-        self._sock, self._instant = sock, instant
+        # The socket's own unbuffered file keeps its reference counting: a connection
+        # closed by http.client stays readable until this response is done with it.
+        self._sock, self._raw, self._instant = sock, sock.makefile("rb", buffering=0), instant
 
     def readable(self) -> bool:
         return True
@@ -37,7 +39,11 @@ class _DeadlineReader(io.RawIOBase):
         timeout = self._sock.gettimeout()
         if timeout is None or remaining < timeout:  # only when the deadline is nearer
             self._sock.settimeout(remaining)
-        return int(self._sock.recv_into(buffer))
+        return int(self._raw.readinto(buffer))
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 class DeadlineSocket:

@@ -75,9 +75,10 @@ def trickle(conn: socket.socket, payload: bytes, interval: float) -> None:
 
 
 def answer(conn: socket.socket) -> None:
-    read_request(conn)
+    """Answer every request on the connection (HTTP/1.1 keep-alive) until the client closes."""
     head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(BODY)}\r\n\r\n".encode()
-    conn.sendall(head + BODY)
+    while read_request(conn):
+        conn.sendall(head + BODY)
 
 
 def get(transport: Transport, path: str = "/v1/x") -> bytes:
@@ -89,6 +90,7 @@ def test_a_plain_answer(serve):
     transport = Transport(server.url, timeout=(1.0, 1.0))
     assert get(transport) == BODY
     assert get(transport) == BODY  # again, on the pooled connection
+    assert server.handled == 0  # one connection, still open: it was reused
     transport.close()
 
 
@@ -189,3 +191,22 @@ def test_no_proxy_bypasses_the_environment_proxy(serve, monkeypatch):
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     assert get(Transport(target.url, timeout=(1.0, 1.0))) == BODY
+
+
+def test_a_server_that_closes_after_each_answer_is_read_whole(serve):
+    # http.client closes such a connection as soon as it has the head; the body must
+    # still be readable (the socket's file references keep it open until read).
+    big = b"y" * 200_000
+
+    def close_after(conn: socket.socket) -> None:
+        read_request(conn)
+        conn.sendall(
+            f"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: {len(big)}\r\n\r\n".encode()
+            + big
+        )
+
+    server = serve(close_after)
+    transport = Transport(server.url, timeout=(1.0, 1.0))
+    for _ in range(20):
+        assert get(transport) == big
+    assert server.handled == 20
