@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .http_request import HttpRequest
 from .http_response import HttpResponse
 
 
-@dataclass
 class HttpContext:
     """The request that was sent and the response that came back."""
 
-    request: HttpRequest
-    response: HttpResponse
+    __slots__ = ("request", "response")
+
+    def __init__(self, request: HttpRequest, response: HttpResponse) -> None:
+        self.request = request
+        self.response = response
+
+    def __repr__(self) -> str:
+        return f"HttpContext({self.request!r}, {self.response!r})"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
-
-@dataclass
 class HttpRequest:
     """One HTTP request, exactly as it goes on the wire.
 
@@ -17,11 +14,21 @@ class HttpRequest:
         query_url: the full URL (2.x attribute name).
     """
 
-    http_method: str
-    path: str
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes | None = None
-    query_url: str = ""
+    __slots__ = ("body", "headers", "http_method", "path", "query_url")
+
+    def __init__(
+        self,
+        http_method: str,
+        path: str,
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
+        query_url: str = "",
+    ) -> None:
+        self.http_method = http_method
+        self.path = path
+        self.headers = {} if headers is None else headers
+        self.body = body
+        self.query_url = query_url
 
     def add_header(self, name: str, value: str) -> None:
         """Set a header (2.x method name)."""

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
 class HttpResponse:
     """One HTTP response.
 
@@ -19,9 +17,14 @@ class HttpResponse:
         content: the raw body bytes.
     """
 
-    status_code: int
-    headers: Mapping[str, str] = field(default_factory=dict)
-    content: bytes = b""
+    __slots__ = ("content", "headers", "status_code")
+
+    def __init__(
+        self, status_code: int, headers: Mapping[str, str] | None = None, content: bytes = b""
+    ) -> None:
+        self.status_code = status_code
+        self.headers: Mapping[str, str] = {} if headers is None else headers
+        self.content = content
 
     @property
     def text(self) -> str:
