@@ -111,7 +111,7 @@ def test_a_trickled_response_cannot_outlive_connect_plus_read(serve, part):
     with pytest.raises(APITimeoutError) as caught:
         get(transport)
     elapsed = time.monotonic() - started
-    assert elapsed < 0.2 + 0.5 + 0.3  # the deadline, plus scheduling slack
+    assert elapsed < 0.2 + 0.5 + 1.0  # the deadline plus slack; the trickle needs > 20 s
     assert caught.value.failure == retry.READ_TIMEOUT
     assert caught.value.maybe_sent is True
     assert isinstance(caught.value, requests.exceptions.ReadTimeout)
