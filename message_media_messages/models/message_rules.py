@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from .format_enum import FormatEnum
 from .source_number_type_enum import SourceNumberTypeEnum
-from .timestamps import format_timestamp, to_datetime
+from .timestamps import format_timestamp, remember, to_datetime
 
 Rules = tuple[str, ...]
 Check = Callable[[Any, Mapping[str, Any]], Rules]
@@ -52,9 +52,7 @@ def is_url(value: object) -> bool:
     if known is None:
         known = _check_url(value)
         if len(value) <= 2048:
-            if len(_urls) >= 256:
-                _urls.clear()
-            _urls[value] = known
+            remember(_urls, value, known, limit=256)
     return known
 
 
@@ -165,9 +163,7 @@ def _timestamp(value: object, wire: Mapping[str, Any]) -> Rules:
         if known is None:
             known = _timestamp_rules(value)
             if len(value) <= 64:
-                if len(_times) >= 1024:
-                    _times.clear()
-                _times[value] = known
+                remember(_times, value, known)
         return known
     return _timestamp_rules(value)
 

@@ -8,6 +8,7 @@ naive, and validation rejects naive times rather than silently picking a zone.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TypeVar
 
 UTC = timezone.utc
 
@@ -23,6 +24,17 @@ _wire_texts: dict[str, str] = {}
 # Keyed by (datetime, fold): equal aware datetimes are one instant, hence one UTC text; fold
 # is part of the key because same-zone comparison ignores it.
 _formatted: dict[tuple[datetime, int], str] = {}
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def remember(cache: dict[K, V], key: K, value: V, limit: int = _CACHE_SIZE) -> V:
+    """Store `value` in a memo that is emptied when full (bounded memory); return `value`."""
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def to_datetime(text: str) -> datetime | None:
@@ -41,11 +53,7 @@ def to_datetime(text: str) -> datetime | None:
     if cacheable and text in _seen:
         return _seen[text]
     parsed = _parse(text)
-    if cacheable:
-        if len(_seen) >= _CACHE_SIZE:
-            _seen.clear()
-        _seen[text] = parsed
-    return parsed
+    return remember(_seen, text, parsed) if cacheable else parsed
 
 
 def _parse(text: str) -> datetime | None:
@@ -101,11 +109,7 @@ def parse_timestamp(value: object, field: str) -> datetime:
         if known is not None:
             return known
         result = _utc(to_datetime(value), field, value)
-        if len(value) <= _CACHEABLE:
-            if len(_parsed) >= _CACHE_SIZE:
-                _parsed.clear()
-            _parsed[value] = result
-        return result
+        return remember(_parsed, value, result) if len(value) <= _CACHEABLE else result
     return _utc(value, field, value)
 
 
@@ -172,11 +176,7 @@ def format_timestamp(value: datetime) -> str:
     if known is not None:
         return known
     text = _format(value)
-    if exact:
-        if len(_formatted) >= _CACHE_SIZE:
-            _formatted.clear()
-        _formatted[key] = text
-    return text
+    return remember(_formatted, key, text) if exact else text
 
 
 def _format(value: datetime) -> str:
@@ -209,9 +209,7 @@ def utc_text(value: object) -> object:
             return value
         text = utc_text(parsed)
         if isinstance(text, str) and len(value) <= _CACHEABLE:
-            if len(_wire_texts) >= _CACHE_SIZE:
-                _wire_texts.clear()
-            _wire_texts[value] = text
+            remember(_wire_texts, value, text)
         return text
     if isinstance(value, datetime):
         try:
