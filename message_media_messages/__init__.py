@@ -32,6 +32,11 @@ if TYPE_CHECKING:
     from .exceptions import (
         ConfigurationError as ConfigurationError,
     )
+    from .exceptions import JournalError as JournalError
+    from .exceptions import JournalLockedError as JournalLockedError
+    from .exceptions import JournalMismatchError as JournalMismatchError
+    from .exceptions import JournalUnusableError as JournalUnusableError
+    from .exceptions import JournalWriteError as JournalWriteError
     from .exceptions import (
         MessageMediaError as MessageMediaError,
     )
@@ -58,7 +63,6 @@ if TYPE_CHECKING:
     )
     from .http.retry import RetryPolicy as RetryPolicy
     from .ledger import BatchRow as BatchRow
-    from .ledger import JournalMismatchError as JournalMismatchError
     from .message_media_messages_client import (
         MessageMediaMessagesClient as MessageMediaMessagesClient,
     )
@@ -101,7 +105,6 @@ _HOMES = {
     "SandboxServer": "sandbox",
     "BatchResult": "batch",
     "BatchRow": "ledger",
-    "JournalMismatchError": "ledger",
     **dict.fromkeys(
         [
             "APIConnectionError",
@@ -110,6 +113,11 @@ _HOMES = {
             "AuthenticationError",
             "BadRequestError",
             "ConfigurationError",
+            "JournalError",
+            "JournalLockedError",
+            "JournalMismatchError",
+            "JournalUnusableError",
+            "JournalWriteError",
             "MessageMediaError",
             "NotFoundError",
             "RateLimitError",

@@ -16,6 +16,7 @@ from .exceptions.api_exception import (
     APIException,
     BadRequestError,
     ConfigurationError,
+    JournalMismatchError,
     MessageMediaError,
     ValidationError,
 )
@@ -27,7 +28,6 @@ from .ledger import (
     REJECTED,
     SETTLED,
     UNKNOWN,
-    JournalMismatchError,
     Ledger,
     LedgerRows,
 )

@@ -8,8 +8,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from .exceptions.api_exception import MessageMediaError
-
 ACCEPTED, INVALID, REJECTED, UNKNOWN, VALID = "accepted", "invalid", "rejected", "unknown", "valid"
 IN_FLIGHT = "in_flight"  # journal only: written before a chunk is sent, settled after
 QUEUED = "queued"  # journal only: split after a 400 (nothing sent), waiting to be resent
@@ -22,10 +20,6 @@ CREATE TABLE IF NOT EXISTS rows (
     message_id TEXT, error TEXT, encoding TEXT, segments INTEGER
 )"""
 _COLUMNS = "idx, state, message_id, error, encoding, segments"
-
-
-class JournalMismatchError(MessageMediaError, ValueError):
-    """The journal was written for a different input; nothing of this input was sent."""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,47 @@ class ValidationError(MessageMediaError, ValueError):
         super().__init__("; ".join(str(p) for p in self.problems))
 
 
+class JournalError(MessageMediaError):
+    """A batch journal cannot be used for this run; nothing of this input was sent.
+
+    Attributes:
+        path: the journal file given to ``send_batch``.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_journal_error, (type(self), str(self), self.path))
+
+
+def _rebuild_journal_error(cls: type[JournalError], message: str, path: str | None) -> JournalError:
+    return cls(message, path=path)
+
+
+class JournalMismatchError(JournalError, ValueError):
+    """The journal was written for a different input; nothing of this input was sent."""
+
+
+class JournalLockedError(JournalError):
+    """Another run holds the journal.
+
+    Attributes:
+        holder: who holds it (e.g. "pid 1234 on host"), where known; else None.
+    """
+
+    holder: str | None = None
+
+
+class JournalUnusableError(JournalError):
+    """The journal path cannot be used: not a journal of ours, unreadable, or not writable."""
+
+
+class JournalWriteError(JournalError):
+    """Writing to the journal failed mid-run (disk full, read-only); the batch stopped."""
+
+
 class APIException(MessageMediaError):
     """The API answered with a status the call does not accept, or an unreadable body.
 
