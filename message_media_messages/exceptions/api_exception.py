@@ -27,7 +27,9 @@ class MessageMediaError(Exception):
 
 
 def _restore(cls: type[MessageMediaError], args: tuple[Any, ...]) -> MessageMediaError:
-    return cls.__new__(cls, *args)
+    error = cls.__new__(cls, *args)
+    error.args = args  # OSError's __new__ (requests' exceptions) leaves them to __init__
+    return error
 
 
 @dataclass(frozen=True)
