@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import math
 import os
@@ -39,6 +40,7 @@ ENV_SETTINGS = {
 }
 # What an HTTP header value may carry: printable Latin-1, no control characters at all.
 _NOT_HEADER_SAFE = re.compile(r"[^\x20-\x7e\xa0-\xff]")
+_PACKAGE = __name__.partition(".")[0]
 _CHARACTER_NAMES = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)", "\x00": "a NUL",
                     "\t": "a tab"}  # fmt: skip
 
@@ -220,8 +222,24 @@ def _insecure(what: str) -> None:
     warnings.warn(
         f"{what}: anyone on the network path can read and change requests, credentials included",
         UserWarning,
-        stacklevel=5,  # the code that built the Configuration
+        stacklevel=_outside_the_package(),
     )
+
+
+def _outside_the_package() -> int:
+    """The `stacklevel` of the first caller outside this package (who built the client).
+
+    Frames are told apart by module name: a dataclass `__init__` has no file of its own.
+    """
+    level, frame = 2, inspect.currentframe()
+    frame = frame.f_back.f_back if frame and frame.f_back else None  # _insecure's caller
+    while frame is not None and _in_package(frame.f_globals.get("__name__")):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _in_package(module: object) -> bool:
+    return isinstance(module, str) and (module == _PACKAGE or module.startswith(_PACKAGE + "."))
 
 
 def _legacy_base_uri() -> str:
