@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
+import ipaddress
 import math
 import os
+import re
 import time
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from urllib.parse import urlsplit
 
 from .exceptions.api_exception import ConfigurationError
+from .http.http_redaction import redact_url
 
 SDK_VERSION = "3.0.0"
 DEFAULT_BASE_URI = "https://api.messagemedia.com"
@@ -22,6 +26,23 @@ REGIONS: Mapping[str, str] = {
 DEFAULT_TIMEOUT = (10.0, 30.0)
 HMAC_ALGORITHMS = ("sha1", "sha256")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "hmac"})
+HEADER_BOUND = {  # the settings that travel in (or sign) a header, and what they are
+    "auth_user_name": "the API key",
+    "auth_password": "the API secret",
+    "account_id": "the Account header",
+    "user_agent": "the User-Agent header",
+}
+ENV_SETTINGS = {
+    "MESSAGEMEDIA_API_KEY": "auth_user_name",
+    "MESSAGEMEDIA_API_SECRET": "auth_password",
+    "MESSAGEMEDIA_BASE_URL": "base_uri",
+    "MESSAGEMEDIA_ACCOUNT_ID": "account_id",
+}
+# What an HTTP header value may carry: printable Latin-1, no control characters at all.
+_NOT_HEADER_SAFE = re.compile(r"[^\x20-\x7e\xa0-\xff]")
+_PACKAGE = __name__.partition(".")[0]
+_CHARACTER_NAMES = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)", "\x00": "a NUL",
+                    "\t": "a tab"}  # fmt: skip
 
 Timeout = float | tuple[float, float]
 
@@ -73,12 +94,23 @@ class Configuration:
         self.base_uri = self.base_uri.rstrip("/")
         self.timeout = _check_timeout(self.timeout)
         self._check()
+        for name, what in HEADER_BOUND.items():
+            value = getattr(self, name)
+            if value is not None:
+                check_header_value(f"{name} ({what})", value)
+        self._warn_if_insecure()
+
+    def _warn_if_insecure(self) -> None:
+        """Warn when requests, credentials included, can be read on the network path."""
         if self.verify is False:
-            warnings.warn(
-                "TLS certificate verification is off (verify is False): anyone on the "
-                "network path can read and change requests, credentials included",
-                stacklevel=3,
-            )
+            _insecure("TLS certificate verification is off (verify is False)")
+        parts = urlsplit(str(self.base_uri))
+        if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+            _insecure(f"base_uri is plain HTTP to {parts.hostname} (no TLS)")
+
+    def __repr__(self) -> str:
+        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+        return redact_url(f"{type(self).__name__}({', '.join(shown)})")
 
     def _region(self) -> str:
         region = (self.region or "").lower()
@@ -90,7 +122,8 @@ class Configuration:
     def _check(self) -> None:
         parts = urlsplit(str(self.base_uri))
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigurationError(f"base_uri must be an http(s) URL, not {self.base_uri!r}")
+            shown = redact_url(repr(self.base_uri))
+            raise ConfigurationError(f"base_uri must be an http(s) URL, not {shown}")
         if self.hmac_algorithm not in HMAC_ALGORITHMS:
             raise ConfigurationError(f"hmac_algorithm must be one of {HMAC_ALGORITHMS}")
         if not isinstance(self.max_retries, int) or self.max_retries < 0:
@@ -124,14 +157,89 @@ class Configuration:
         """
         env = os.environ if environ is None else environ
         values: dict[str, object] = {
-            "auth_user_name": env.get("MESSAGEMEDIA_API_KEY") or None,
-            "auth_password": env.get("MESSAGEMEDIA_API_SECRET") or None,
-            "use_hmac_authentication": env.get("MESSAGEMEDIA_HMAC", "").lower() in TRUE_WORDS,
-            "base_uri": env.get("MESSAGEMEDIA_BASE_URL") or None,
-            "account_id": env.get("MESSAGEMEDIA_ACCOUNT_ID") or None,
+            setting: env.get(variable) or None for variable, setting in ENV_SETTINGS.items()
         }
+        values["use_hmac_authentication"] = env.get("MESSAGEMEDIA_HMAC", "").lower() in TRUE_WORDS
+        for variable, setting in ENV_SETTINGS.items():  # named as the user set them
+            if values[setting] is not None and setting in HEADER_BOUND and setting not in overrides:
+                check_header_value(f"{variable} ({HEADER_BOUND[setting]})", values[setting])
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def check_header_value(setting: str, value: object) -> None:
+    """Refuse a value that cannot travel in an HTTP header as it is.
+
+    Used for every header-bound setting (API key, secret, account, user agent) and
+    every header sent. The error names the setting and the cause, never the value.
+
+    Args:
+        setting: what the value is, as the user knows it (e.g. "account_header").
+        value: the value to check.
+
+    Raises:
+        ConfigurationError: `value` is not text, or holds a control character (CR, LF,
+            NUL, tab, ...) or a character outside Latin-1.
+    """
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{setting} must be text (str), not {type(value).__name__}")
+    bad = _NOT_HEADER_SAFE.search(value)
+    if bad is None:
+        return
+    char, where = bad.group(), _position(value, bad.start())
+    if ord(char) > 0xFF:
+        cause = "a character outside Latin-1, which HTTP headers cannot carry"
+    else:
+        cause = _CHARACTER_NAMES.get(char, f"a control character (U+{ord(char):04X})")
+    raise ConfigurationError(
+        f"{setting} contains {cause} {where}: it cannot be sent in an HTTP header "
+        "(a stray line ending from a CRLF .env file or a paste?)"
+    )
+
+
+def _position(value: str, index: int) -> str:
+    """Where the first unsafe character is, in words (never the value itself)."""
+    if not _NOT_HEADER_SAFE.sub("", value[index:]):
+        return "at its end"  # e.g. a CRLF line ending
+    return "at its start" if index == 0 else "inside it"
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether `host` names this machine: localhost, 127.0.0.0/8 or ::1."""
+    name = host.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool((mapped or address).is_loopback)
+
+
+def _insecure(what: str) -> None:
+    """The one warning for settings that expose requests (the same for every cause)."""
+    warnings.warn(
+        f"{what}: anyone on the network path can read and change requests, credentials included",
+        UserWarning,
+        stacklevel=_outside_the_package(),
+    )
+
+
+def _outside_the_package() -> int:
+    """The `stacklevel` of the first caller outside this package (who built the client).
+
+    Frames are told apart by module name: a dataclass `__init__` has no file of its own.
+    """
+    level, frame = 2, inspect.currentframe()
+    frame = frame.f_back.f_back if frame and frame.f_back else None  # _insecure's caller
+    while frame is not None and _in_package(frame.f_globals.get("__name__")):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _in_package(module: object) -> bool:
+    return isinstance(module, str) and (module == _PACKAGE or module.startswith(_PACKAGE + "."))
 
 
 def _legacy_base_uri() -> str:

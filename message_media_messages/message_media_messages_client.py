@@ -11,6 +11,7 @@ from .controllers.base_controller import Core
 from .controllers.messages_controller import MessagesController
 from .exceptions.api_exception import ConfigurationError
 from .http import auth
+from .http.http_redaction import redact_url
 from .http.http_request import HttpRequest
 from .http.retry import RetryPolicy
 from .http.transport import Transport
@@ -123,7 +124,7 @@ class MessageMediaMessagesClient:
 
     def __repr__(self) -> str:
         scheme = "hmac" if self.config.use_hmac_authentication else "basic"
-        return f"<MessageMediaMessagesClient {self.config.base_uri} auth={scheme}>"
+        return f"<MessageMediaMessagesClient {redact_url(str(self.config.base_uri))} auth={scheme}>"
 
 
 def _signer(config: Configuration) -> Callable[[HttpRequest], None]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
+from ..configuration import check_header_value
 from ..exceptions.api_exception import (
     APIException,
     AuthenticationError,
@@ -116,6 +117,8 @@ class BaseController:
         self, method: str, path: str, payload: Any, account_header: str | None
     ) -> HttpRequest:
         headers = dict(self._core.headers)
+        if account_header is not None:
+            check_header_value("account_header", account_header)
         account = account_header if account_header is not None else self._core.account_id
         if account:
             headers["Account"] = account

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..http.http_context import HttpContext
+from ..http.http_redaction import redact_url
 
 
 class MessageMediaError(Exception):
@@ -18,6 +19,17 @@ class MessageMediaError(Exception):
     """
 
     maybe_sent: bool = False
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its args and attributes, never by calling __init__ again: every
+        # subclass round-trips through pickle (process pools, multiprocessing) as it was.
+        return (_restore, (type(self), self.args), self.__dict__ or None)
+
+
+def _restore(cls: type[MessageMediaError], args: tuple[Any, ...]) -> MessageMediaError:
+    error = cls.__new__(cls, *args)
+    error.args = args  # OSError's __new__ (requests' exceptions) leaves them to __init__
+    return error
 
 
 @dataclass(frozen=True)
@@ -63,13 +75,6 @@ class JournalError(MessageMediaError):
         super().__init__(message)
         self.path = path
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_journal_error, (type(self), str(self), self.path))
-
-
-def _rebuild_journal_error(cls: type[JournalError], message: str, path: str | None) -> JournalError:
-    return cls(message, path=path)
-
 
 class JournalMismatchError(JournalError, ValueError):
     """The journal was written for a different input; nothing of this input was sent."""
@@ -100,7 +105,8 @@ class APIException(MessageMediaError):
 
     Attributes:
         response_code: the HTTP status (also as `status_code`).
-        context: the `HttpContext` (request and response) of the failed call.
+        context: the `HttpContext` (request and response) of the failed call; the
+            request kept is redacted (no `Authorization` value, no URL password).
         message: the server's `message`, if its body had one.
         details: the server's `details` list (empty if none).
         body: the raw response body as text.
@@ -111,7 +117,8 @@ class APIException(MessageMediaError):
 
     def __init__(self, reason: str, context: HttpContext, *, maybe_sent: bool = False) -> None:
         self.reason = reason
-        self.context = context
+        # Captured redacted: no credential in str, repr, pickle or `context.request.headers`.
+        self.context = HttpContext(context.request.redacted(), context.response)
         self.response_code = context.response.status_code
         self.maybe_sent = maybe_sent
         self.body = context.response.text
@@ -212,7 +219,7 @@ class TransportError(MessageMediaError):
         attempts: int = 1,
         failure: str = "",
     ) -> None:
-        self.reason = reason
+        self.reason = redact_url(reason)  # a library's text may quote a proxy URL
         self.failure = failure
         self.method = method
         self.path = path
@@ -238,24 +245,6 @@ class TransportError(MessageMediaError):
             attempts=attempts,
             failure=self.failure,
         )
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        state = (self.reason, self.method, self.path, self.maybe_sent, self.attempts, self.failure)
-        return (_rebuild_transport_error, (type(self), *state))
-
-
-def _rebuild_transport_error(
-    cls: type[TransportError],
-    reason: str,
-    method: str,
-    path: str,
-    maybe_sent: bool,
-    attempts: int,
-    failure: str,
-) -> TransportError:
-    return cls(
-        reason, method=method, path=path, maybe_sent=maybe_sent, attempts=attempts, failure=failure
-    )
 
 
 class APIConnectionError(TransportError):

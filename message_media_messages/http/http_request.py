@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+
+from .http_redaction import redact_headers, redact_url
+
 
 class HttpRequest:
     """One HTTP request, exactly as it goes on the wire.
@@ -33,6 +37,13 @@ class HttpRequest:
     def add_header(self, name: str, value: str) -> None:
         """Set a header (2.x method name)."""
         self.headers[name] = value
+
+    def redacted(self) -> HttpRequest:
+        """A copy safe to keep, show or pickle: credential headers and URL passwords masked."""
+        kept = copy.copy(self)
+        kept.headers = redact_headers(self.headers)
+        kept.query_url = redact_url(self.query_url)
+        return kept
 
     def __repr__(self) -> str:
         size = 0 if self.body is None else len(self.body)

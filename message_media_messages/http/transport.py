@@ -11,6 +11,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as u3
 
+from ..configuration import check_header_value
 from ..exceptions.api_exception import APIConnectionError, APITimeoutError, TransportError
 from . import retry
 from .deadline import DeadlineSocket, current_deadline, set_deadline
@@ -105,7 +106,9 @@ class Transport:
         Raises:
             APIConnectionError: no connection, or it broke before the response was read.
             APITimeoutError: connecting or reading took longer than the timeout.
+            ConfigurationError: a header value cannot be sent (nothing was sent).
         """
+        _check_headers(request.headers)
         deadline = time.monotonic() + self._connect + self._read
         # The path includes any path prefix of the base URI: it is what was signed.
         target = request.path
@@ -128,6 +131,17 @@ class Transport:
     def close(self) -> None:
         """Close every pooled connection."""
         self._adapter.close()
+
+
+def _check_headers(headers: dict[str, Any]) -> None:
+    """Refuse, naming the header, what http.client would refuse quoting the value.
+
+    Its `ValueError: Invalid header value b'...'` would carry an `Authorization`
+    value (key, HMAC signature) into error texts, logs, ledgers and journals.
+    """
+    for name, value in headers.items():
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        check_header_value(f"the {name} header", str(text) if isinstance(text, int) else text)
 
 
 def _tls_pool_kwargs(verify: bool | str) -> dict[str, Any]:
