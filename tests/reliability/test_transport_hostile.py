@@ -22,6 +22,7 @@ import pytest
 from message_media_messages import (
     APIConnectionError,
     APITimeoutError,
+    ConfigurationError,
     MessageMediaMessagesClient,
     RateLimitError,
     ServerError,
@@ -343,6 +344,12 @@ def test_the_limit_is_a_setting_and_a_body_at_the_limit_is_read(serve, framing):
         pytest.raises(UnexpectedResponseError, match="999-byte limit"),
     ):
         api.messages.check_credits_remaining()
+
+
+@pytest.mark.parametrize("limit", [0, -1, True, 1.5, "16"])
+def test_a_limit_that_is_not_a_whole_positive_number_is_refused(limit):
+    with pytest.raises(ConfigurationError, match="max_response_bytes"):
+        MessageMediaMessagesClient("key", "secret", max_response_bytes=limit)
 
 
 # -------------------------------------------------------------------- read deadline (item 11)
