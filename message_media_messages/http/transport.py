@@ -52,11 +52,11 @@ class _AttemptMixin:
 
 
 class _HTTPConnection(_AttemptMixin, urllib3.connection.HTTPConnection):
-    """urllib3's HTTP connection, with response deadlines."""
+    """urllib3's HTTP connection, with the mixin's write mark, deadline and 1xx handling."""
 
 
 class _HTTPSConnection(_AttemptMixin, urllib3.connection.HTTPSConnection):
-    """urllib3's HTTPS connection, with response deadlines."""
+    """urllib3's HTTPS connection, with the mixin's write mark, deadline and 1xx handling."""
 
 
 class _ConnectionError(APIConnectionError, requests.exceptions.ConnectionError):
@@ -165,12 +165,14 @@ class Transport:
 
     def _response(self, raw: Any) -> HttpResponse:
         """The whole response, or its head alone when its body is refused unread."""
-        refused = _encoding_refusal(raw.headers.get("content-encoding"))
+        empty = raw.length_remaining == 0  # nothing to decode, whatever the headers say
+        refused = None if empty else _encoding_refusal(raw.headers.get("content-encoding"))
         if refused is None:
             body = _bounded_body(raw, self._max_body)
             if body is not None:
                 return HttpResponse(raw.status, raw.headers, body)  # case-insensitive headers
-            refused = f"the response body is over the {self._max_body}-byte limit; not read"
+            limit = self._max_body
+            refused = f"the response body is over the {limit}-byte limit (max_response_bytes)"
         raw.close()  # the rest stays unread: this connection is not used again
         raw.release_conn()
         return HttpResponse(raw.status, raw.headers, refused_body=refused)

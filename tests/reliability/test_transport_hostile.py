@@ -259,6 +259,16 @@ def test_an_encoding_not_asked_for_is_refused_for_every_call(serve, encoding):
     assert len(server.heads) == 1  # the same answer would come again: not retried
 
 
+def test_an_empty_body_is_read_whatever_its_content_encoding(serve):
+    def empty(conn: socket.socket, server: RawServer) -> None:
+        while server.read_request(conn):
+            conn.sendall(answer("204 No Content", b"", "Content-Encoding: gzip"))
+
+    server = serve(empty)
+    with client(server) as api:
+        assert api.messages.cancel_scheduled_message(MESSAGE_ID) is None
+
+
 def test_a_5xx_with_an_encoded_body_is_still_a_server_error(serve):
     def failing(conn: socket.socket, server: RawServer) -> None:
         while server.read_request(conn):
