@@ -24,6 +24,7 @@ REGIONS: Mapping[str, str] = {
     "eu": "https://eu.app.api.sinch.com",
 }
 DEFAULT_TIMEOUT = (10.0, 30.0)
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 HMAC_ALGORITHMS = ("sha1", "sha256")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "hmac"})
 HEADER_BOUND = {  # the settings that travel in (or sign) a header, and what they are
@@ -68,6 +69,8 @@ class Configuration:
         verify: TLS verification: True, a CA bundle path, or False (warns).
         proxies: proxies by scheme; the environment's are used when None.
         pool_maxsize: pooled connections kept per client (raise for high concurrency).
+        max_response_bytes: largest response body read (16 MiB); a larger one is
+            refused unread with `UnexpectedResponseError`.
         clock: POSIX time source for the HMAC `Date` header; injectable for tests.
         sleep: sleep function used between retries; injectable for tests.
     """
@@ -85,6 +88,7 @@ class Configuration:
     verify: bool | str = True
     proxies: dict[str, str] | None = None
     pool_maxsize: int = 10
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
 
@@ -130,6 +134,9 @@ class Configuration:
             raise ConfigurationError("max_retries must be a whole number >= 0")
         if self.pool_maxsize < 1:
             raise ConfigurationError("pool_maxsize must be >= 1")
+        limit = self.max_response_bytes
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise ConfigurationError("max_response_bytes must be a whole number >= 1")
 
     @property
     def connect_timeout(self) -> float:

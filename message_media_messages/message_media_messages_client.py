@@ -37,7 +37,7 @@ class MessageMediaMessagesClient:
         http_call_back: a 2.x `HttpCallBack` called before and after each attempt.
         **settings: any `Configuration` field: `base_uri`, `region`, `account_id`,
             `timeout`, `max_retries`, `hmac_algorithm`, `user_agent`, `verify`,
-            `proxies`, `pool_maxsize`, `clock`, `sleep`.
+            `proxies`, `pool_maxsize`, `max_response_bytes`, `clock`, `sleep`.
     """
 
     def __init__(
@@ -67,6 +67,7 @@ class MessageMediaMessagesClient:
             verify=config.verify,
             proxies=config.proxies,
             pool_maxsize=config.pool_maxsize,
+            max_response_bytes=config.max_response_bytes,
         )
         self._core = Core(
             send=self._transport.send,

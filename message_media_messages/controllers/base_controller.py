@@ -109,6 +109,12 @@ class BaseController:
             if ambiguous and recover is not None:
                 return recover(error)
             raise error
+        if response.refused_body is not None:  # a 2xx whose body was not read
+            refused = UnexpectedResponseError(
+                response.refused_body, context, maybe_sent=not idempotent
+            )
+            refused.attempts = attempts
+            raise refused
         if parse is None and not response.content:
             return None  # cancel and confirm may answer with no body
         return _parsed(context, parse or _any_json, maybe_sent=not idempotent)
@@ -216,18 +222,20 @@ def _status_error(
     context: HttpContext, idempotent: bool, bad_request: type[APIException], now: float
 ) -> APIException:
     status = context.response.status_code
+    refused = context.response.refused_body
+    note = "" if refused is None else f" ({refused})"
     if status == 400:
-        return bad_request("the API rejected the request", context)
+        return bad_request("the API rejected the request" + note, context)
     if status in (401, 403):
-        return AuthenticationError("not authorised", context)
+        return AuthenticationError("not authorised" + note, context)
     if status == 404:
-        return NotFoundError("not found", context)
+        return NotFoundError("not found" + note, context)
     if status == 429:
         wait = parse_retry_after(context.response.headers.get("retry-after"), now)
-        return RateLimitError("rate limited", context, retry_after=wait)
+        return RateLimitError("rate limited" + note, context, retry_after=wait)
     if status >= 500:
-        return ServerError("server error", context, maybe_sent=not idempotent)
-    return APIException("HTTP response not OK", context)
+        return ServerError("server error" + note, context, maybe_sent=not idempotent)
+    return APIException("HTTP response not OK" + note, context)
 
 
 def _log(request: HttpRequest, outcome: str, started: float) -> None:

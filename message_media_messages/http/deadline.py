@@ -7,17 +7,53 @@ import threading
 import time
 from typing import Any
 
-_current = threading.local()  # the deadline of the request this thread is sending
+_current = threading.local()  # the attempt this thread is sending
 
 
-def set_deadline(instant: float | None) -> None:
-    """Set (or clear, with None) the monotonic instant this thread's response must end by."""
-    _current.instant = instant
+class Attempt:
+    """What is known of the request this thread is sending, as it goes out.
+
+    Attributes:
+        read: the read budget in seconds, counted from when the request was written.
+        writing: True once the request started going out on a connection: from then
+            on it may have reached the server.
+        deadline: the monotonic instant the response must end by; None until the
+            request has been written.
+    """
+
+    __slots__ = ("deadline", "read", "writing")
+
+    def __init__(self, read: float) -> None:
+        self.read = read
+        self.writing = False
+        self.deadline: float | None = None
+
+    def written(self) -> float:
+        """Start the read budget now that the request is written; return the deadline."""
+        self.deadline = time.monotonic() + self.read
+        return self.deadline
+
+    @property
+    def expired(self) -> bool:
+        """Whether the response's deadline has passed."""
+        return self.deadline is not None and time.monotonic() >= self.deadline
 
 
-def current_deadline() -> float | None:
-    """The deadline set for this thread, if any."""
-    return getattr(_current, "instant", None)
+def begin_attempt(read: float) -> Attempt:
+    """Start this thread's attempt, with `read` seconds for its response."""
+    attempt = Attempt(read)
+    _current.attempt = attempt
+    return attempt
+
+
+def end_attempt() -> None:
+    """Forget this thread's attempt."""
+    _current.attempt = None
+
+
+def current_attempt() -> Attempt | None:
+    """The attempt this thread is sending, if any."""
+    return getattr(_current, "attempt", None)
 
 
 class _DeadlineReader(io.RawIOBase):

@@ -15,16 +15,24 @@ class HttpResponse:
         headers: response headers (look names up in lower case; the transport's
             mapping is case-insensitive).
         content: the raw body bytes.
+        refused_body: why the body was refused unread (over the size limit, or in a
+            content encoding the SDK did not ask for), or None; `content` is then empty.
     """
 
-    __slots__ = ("content", "headers", "status_code")
+    __slots__ = ("content", "headers", "refused_body", "status_code")
 
     def __init__(
-        self, status_code: int, headers: Mapping[str, str] | None = None, content: bytes = b""
+        self,
+        status_code: int,
+        headers: Mapping[str, str] | None = None,
+        content: bytes = b"",
+        *,
+        refused_body: str | None = None,
     ) -> None:
         self.status_code = status_code
         self.headers: Mapping[str, str] = {} if headers is None else headers
         self.content = content
+        self.refused_body = refused_body
 
     @property
     def text(self) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -16,6 +18,7 @@ STATUS = "status"  # an answer came back with a retryable status
 
 NEVER_LEFT = frozenset({CONNECT, CONNECT_TIMEOUT})
 RETRYABLE_IF_IDEMPOTENT = frozenset({500, 502, 503, 504})
+_DELTA_SECONDS = re.compile("[0-9]+")  # RFC 9110 delta-seconds: ASCII digits only
 
 
 @dataclass(frozen=True)
@@ -72,19 +75,23 @@ class RetryPolicy:
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
-    """Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date).
+    """Seconds to wait from a `Retry-After` header: ASCII delta-seconds or an HTTP date.
+
+    Any other value (other digits such as "²", a fraction, a date without a zone, a
+    number too large for a float) counts as absent. It never raises.
 
     Args:
         value: the header value, or None.
         now: the current POSIX time, for the HTTP-date form.
     """
-    if not value:
+    if not isinstance(value, str):
         return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
+    value = value.strip(" \t")
+    if _DELTA_SECONDS.fullmatch(value):
+        seconds = float(value)
+        return seconds if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        return max(0.0, when.timestamp() - now) if when.tzinfo else None
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(0.0, when.timestamp() - now) if when.tzinfo else None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
 import os
-import time
+import weakref
 from typing import Any
 
 import requests
@@ -11,25 +12,38 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as u3
 
-from ..configuration import check_header_value
+from ..configuration import DEFAULT_MAX_RESPONSE_BYTES, check_header_value
 from ..exceptions.api_exception import APIConnectionError, APITimeoutError, TransportError
 from . import retry
-from .deadline import DeadlineSocket, current_deadline, set_deadline
+from .deadline import Attempt, DeadlineSocket, begin_attempt, current_attempt, end_attempt
 from .http_request import HttpRequest
 from .http_response import HttpResponse
+from .interim import FinalResponse
+
+_CHUNK = 64 * 1024  # bytes read at a time from a body of unknown length
+# Failures only connecting raises: nothing of the request was written yet.
+_CONNECT_ONLY = (u3.NewConnectionError, u3.ConnectTimeoutError, u3.ProxyError)
+_live: weakref.WeakSet[Transport] = weakref.WeakSet()  # every transport of this process
 
 
-class _DeadlineMixin:
-    """Reads each response through a socket that honours the thread's deadline."""
+class _AttemptMixin:
+    """Marks when the request goes out, and reads its answer with a deadline from then on."""
 
     sock: Any
+    response_class: type[http.client.HTTPResponse] = FinalResponse  # reads past 1xx answers
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        attempt = current_attempt()
+        if attempt is not None:
+            attempt.writing = True  # from here on, bytes of the request may reach the server
+        super().request(*args, **kwargs)  # type: ignore[misc]
 
     def getresponse(self) -> Any:
-        instant = current_deadline()
+        attempt = current_attempt()
         real = self.sock
-        if instant is None or real is None:
+        if attempt is None or real is None:
             return super().getresponse()  # type: ignore[misc]
-        self.sock = DeadlineSocket(real, instant)
+        self.sock = DeadlineSocket(real, attempt.written())
         try:
             return super().getresponse()  # type: ignore[misc]
         finally:
@@ -37,12 +51,12 @@ class _DeadlineMixin:
                 self.sock = real
 
 
-class _HTTPConnection(_DeadlineMixin, urllib3.connection.HTTPConnection):
-    """urllib3's HTTP connection, with response deadlines."""
+class _HTTPConnection(_AttemptMixin, urllib3.connection.HTTPConnection):
+    """urllib3's HTTP connection, with the mixin's write mark, deadline and 1xx handling."""
 
 
-class _HTTPSConnection(_DeadlineMixin, urllib3.connection.HTTPSConnection):
-    """urllib3's HTTPS connection, with response deadlines."""
+class _HTTPSConnection(_AttemptMixin, urllib3.connection.HTTPSConnection):
+    """urllib3's HTTPS connection, with the mixin's write mark, deadline and 1xx handling."""
 
 
 class _ConnectionError(APIConnectionError, requests.exceptions.ConnectionError):
@@ -65,7 +79,8 @@ class Transport:
 
     It reads what requests would read from the environment (proxies, `NO_PROXY`,
     `REQUESTS_CA_BUNDLE`/`CURL_CA_BUNDLE`) once, at construction, instead of on
-    every call, then drives requests' own urllib3 pool directly.
+    every call, then drives requests' own urllib3 pool directly. The pool belongs to
+    one process: a child forked from it opens its own connections.
     """
 
     def __init__(
@@ -76,32 +91,54 @@ class Transport:
         verify: bool | str = True,
         proxies: dict[str, str] | None = None,
         pool_maxsize: int = 10,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         session = requests.Session()
         settings = session.merge_environment_settings(base_uri, proxies or {}, None, verify, None)
         session.close()
-        self._adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_maxsize, pool_block=False)
-        self._connect, self._read = timeout
+        self._read, self._max_body = timeout[1], max_response_bytes
+        self._pool_maxsize = pool_maxsize
         self._timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
         self._base = urllib3.util.parse_url(base_uri)
-        proxy = requests.utils.select_proxy(base_uri, settings["proxies"])
-        manager = self._adapter.proxy_manager_for(proxy) if proxy else self._adapter.poolmanager
+        self._proxy = requests.utils.select_proxy(base_uri, settings["proxies"])
         verify_setting = settings["verify"] if settings["verify"] is not None else True
-        tls = _tls_pool_kwargs(verify_setting) if self._base.scheme == "https" else {}
+        https = self._base.scheme == "https"
+        self._tls = _tls_pool_kwargs(verify_setting) if https else {}
+        # Through a proxy, plain HTTP is forwarded (absolute URL); HTTPS is tunnelled.
+        self._absolute = bool(self._proxy) and not https
+        self._open()
+        _live.add(self)
+
+    def _open(self) -> None:
+        """A new pool of connections, owned by this process."""
+        self._pid = os.getpid()
+        self._adapter = HTTPAdapter(
+            pool_connections=1, pool_maxsize=self._pool_maxsize, pool_block=False
+        )
+        proxy = self._proxy
+        manager = self._adapter.proxy_manager_for(proxy) if proxy else self._adapter.poolmanager
         self._pool = manager.connection_from_host(
-            self._base.host, self._base.port, self._base.scheme, pool_kwargs=tls
+            self._base.host, self._base.port, self._base.scheme, pool_kwargs=self._tls
         )
         https = self._base.scheme == "https"
         self._pool.ConnectionCls = _HTTPSConnection if https else _HTTPConnection
-        # Through a proxy, plain HTTP is forwarded (absolute URL); HTTPS is tunnelled.
-        self._absolute = bool(proxy) and not https
+
+    def _own_pool(self) -> Any:
+        """This process's pool: in a forked child, never the parent's sockets."""
+        if self._pid != os.getpid():
+            inherited = self._adapter
+            self._open()
+            # Closing only drops this process's copies of the descriptors: the parent's
+            # connections stay open and untouched (no shutdown, nothing written).
+            inherited.close()
+        return self._pool
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Send one request and return the whole response.
 
         The read timeout bounds each wait for data and also the whole response, head
-        and body: a server that trickles its answer cannot hold a call past
-        connect + read seconds.
+        and body, counted from when the request has been written: an attempt lasts at
+        most the time connecting took plus the read timeout.
 
         Raises:
             APIConnectionError: no connection, or it broke before the response was read.
@@ -109,24 +146,38 @@ class Transport:
             ConfigurationError: a header value cannot be sent (nothing was sent).
         """
         _check_headers(request.headers)
-        deadline = time.monotonic() + self._connect + self._read
+        pool = self._own_pool()
         # The path includes any path prefix of the base URI: it is what was signed.
         target = request.path
         if self._absolute:
             target = f"{self._base.scheme}://{self._base.netloc}{request.path}"
-        set_deadline(deadline)
+        attempt = begin_attempt(self._read)
         try:
-            raw = self._pool.urlopen(
-                request.http_method, target, body=request.body, headers=request.headers,
-                retries=False, redirect=False, timeout=self._timeout, assert_same_host=False,
+            raw = pool.urlopen(
+                request.http_method, target, body=request.body,
+                headers=_wire_headers(request.headers), retries=False, redirect=False,
+                timeout=self._timeout, assert_same_host=False,
+                preload_content=False, decode_content=False,
             )  # fmt: skip
+            return self._response(raw)
         except (u3.HTTPError, OSError) as exc:
-            if time.monotonic() >= deadline:
-                raise _deadline_error(request, exc) from exc
-            raise _mapped(exc, request) from exc
+            raise _mapped(exc, request, attempt) from exc
         finally:
-            set_deadline(None)
-        return HttpResponse(raw.status, raw.headers, raw.data)  # case-insensitive headers
+            end_attempt()
+
+    def _response(self, raw: Any) -> HttpResponse:
+        """The whole response, or its head alone when its body is refused unread."""
+        empty = raw.length_remaining == 0  # nothing to decode, whatever the headers say
+        refused = None if empty else _encoding_refusal(raw.headers.get("content-encoding"))
+        if refused is None:
+            body = _bounded_body(raw, self._max_body)
+            if body is not None:
+                return HttpResponse(raw.status, raw.headers, body)  # case-insensitive headers
+            limit = self._max_body
+            refused = f"the response body is over the {limit}-byte limit (max_response_bytes)"
+        raw.close()  # the rest stays unread: this connection is not used again
+        raw.release_conn()
+        return HttpResponse(raw.status, raw.headers, refused_body=refused)
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -144,6 +195,49 @@ def _check_headers(headers: dict[str, Any]) -> None:
         check_header_value(f"the {name} header", str(text) if isinstance(text, int) else text)
 
 
+def _after_fork_in_child() -> None:
+    for transport in list(_live):
+        transport._own_pool()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _wire_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The request's headers, asking for the body as it is: no content encoding is decoded."""
+    wire = {name: value for name, value in headers.items() if name.lower() != "accept-encoding"}
+    wire["Accept-Encoding"] = "identity"
+    return wire
+
+
+def _encoding_refusal(encoding: str | None) -> str | None:
+    """Why a body in this `Content-Encoding` is refused, or None for identity (or none)."""
+    codings = [c.strip().lower() for c in (encoding or "").split(",")]
+    if all(coding in ("", "identity") for coding in codings):
+        return None
+    return (
+        f"the response body is encoded ({encoding!r:.60}) though only identity was "
+        "asked for; not decoded"
+    )
+
+
+def _bounded_body(raw: Any, limit: int) -> bytes | None:
+    """The body, or None when it is over `limit` bytes (never reading past limit + 1)."""
+    length = raw.length_remaining  # from Content-Length; None when unknown
+    if length is not None:
+        return bytes(raw.read(decode_content=False)) if length <= limit else None
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = raw.read(min(_CHUNK, limit + 1 - size), decode_content=False)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    return None
+
+
 def _tls_pool_kwargs(verify: bool | str) -> dict[str, Any]:
     """urllib3 pool settings for TLS, as requests derives them from `verify`."""
     if verify is False:
@@ -154,28 +248,28 @@ def _tls_pool_kwargs(verify: bool | str) -> dict[str, Any]:
     return {"cert_reqs": "CERT_REQUIRED", "ca_certs": bundle, "ca_cert_dir": None}
 
 
-def _deadline_error(request: HttpRequest, exc: BaseException) -> TransportError:
-    return _ReadTimeout(
-        f"the response did not complete within the timeout: {exc}",
-        method=request.http_method,
-        path=request.path,
-        maybe_sent=True,
-        failure=retry.READ_TIMEOUT,
-    )
+def _mapped(exc: BaseException, request: HttpRequest, attempt: Attempt) -> TransportError:
+    """Our error for a urllib3 or socket failure, classified by whether it may have been sent.
 
-
-def _mapped(exc: BaseException, request: HttpRequest) -> TransportError:
-    """Our error for a urllib3 or socket failure, classified by whether it may have been sent."""
+    Once the request started going out it may have been processed, whatever failed
+    next, unless the failure is one only connecting can raise (plain HTTP connects
+    lazily, as the request is written).
+    """
     where: dict[str, Any] = {"method": request.http_method, "path": request.path}
-    if isinstance(exc, u3.ConnectTimeoutError) and not isinstance(exc, u3.NewConnectionError):
-        return _ConnectTimeout(
-            f"connect timed out: {exc}", maybe_sent=False, failure=retry.CONNECT_TIMEOUT, **where
-        )
-    if isinstance(exc, (u3.NewConnectionError, u3.ProxyError, u3.SSLError)):
+    timed_out = isinstance(exc, (u3.TimeoutError, TimeoutError))
+    if not attempt.writing or isinstance(exc, _CONNECT_ONLY):
+        if timed_out and not isinstance(exc, u3.NewConnectionError):
+            return _ConnectTimeout(
+                f"connect timed out: {exc}", maybe_sent=False, failure=retry.CONNECT_TIMEOUT,
+                **where,
+            )  # fmt: skip
         return _ConnectionError(
             f"could not connect: {exc}", maybe_sent=False, failure=retry.CONNECT, **where
         )
-    if isinstance(exc, (u3.ReadTimeoutError, TimeoutError)):
+    if attempt.expired:
+        reason = f"the response did not complete within the timeout: {exc}"
+        return _ReadTimeout(reason, maybe_sent=True, failure=retry.READ_TIMEOUT, **where)
+    if timed_out:
         return _ReadTimeout(
             f"read timed out: {exc}", maybe_sent=True, failure=retry.READ_TIMEOUT, **where
         )

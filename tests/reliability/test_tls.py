@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import os
 import ssl
 import threading
 import warnings
@@ -139,14 +140,27 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _GarblingHandler(_Handler):
+    """Reads the request, then answers in plain bytes under TLS: no valid TLS record."""
+
+    def _answer(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.requests.append(f"{self.command} {self.path}")
+        os.write(self.connection.fileno(), b"HTTP/1.1 202 Accepted\r\n\r\n")
+
+    do_GET = do_POST = _answer
+
+
 class _TLSServer(ThreadingHTTPServer):
     """Handshakes in the connection's thread, so that a refused handshake blocks nothing."""
 
     daemon_threads = True
 
-    def __init__(self, context: ssl.SSLContext, requests: list[str]) -> None:
+    def __init__(
+        self, context: ssl.SSLContext, requests: list[str], base: type[_Handler] = _Handler
+    ) -> None:
         self.context = context
-        handler = type("Handler", (_Handler,), {"requests": requests})
+        handler = type("Handler", (base,), {"requests": requests})
         super().__init__(("127.0.0.1", 0), handler)
 
     def finish_request(self, request: Any, client_address: Any) -> None:
@@ -193,7 +207,8 @@ def no_ca_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _client(url: str, **settings: Any) -> MessageMediaMessagesClient:
-    return MessageMediaMessagesClient("key", "secret", base_uri=url, max_retries=0, **settings)
+    settings.setdefault("max_retries", 0)
+    return MessageMediaMessagesClient("key", "secret", base_uri=url, **settings)
 
 
 def test_https_pool_requires_certificates_by_default() -> None:
@@ -281,3 +296,29 @@ def test_missing_ca_file_fails_typed_and_never_falls_back(server: Server, tmp_pa
     with pytest.raises(MessageMediaError), _client(server.url, verify=missing) as client:
         client.messages.check_credits_remaining()
     assert len(server.requests) == before
+
+
+def test_a_tls_failure_after_the_request_was_written_is_maybe_sent(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A TLS error is "never sent" only before the request went out, never once it was written."""
+    pki = _make_pki(tmp_path_factory.mktemp("pki-garbling"))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pki.cert_pem, pki.key_pem)
+    requests: list[str] = []
+    httpd = _TLSServer(context, requests, _GarblingHandler)
+    threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    url = f"https://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        with (
+            _client(url, verify=str(pki.ca_pem), max_retries=2) as client,
+            pytest.raises(APIConnectionError) as error,
+        ):
+            client.messages.send_messages(BODY)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert error.value.maybe_sent is True  # the API may have accepted the messages
+    assert requests == ["POST /v1/messages"]  # so it was never sent again

@@ -1,6 +1,10 @@
 """The retry decision for every (call kind, failure) pair, through the real request pipeline."""
 
+import math
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from message_media_messages.controllers.base_controller import BaseController, Core
 from message_media_messages.exceptions import (
@@ -176,7 +180,44 @@ def test_retry_after_over_the_cap_is_not_waited_for():
         ("soon", None),
         ("", None),
         (None, None),
+        ("\u00b2", None),  # str.isdigit() says yes; float() says no
+        ("\u0661\u0662", None),  # Arabic-Indic digits
+        ("\uff19", None),  # fullwidth 9
+        ("1.5", None),
+        ("-3", None),
+        ("+3", None),
+        ("9" * 400, None),  # too large for a float
+        ("Fri, 31 Dec 99999 23:59:59 GMT", None),  # year out of range
+        ("Wed, 08 Feb 2023 03:00:30 -0000", None),  # no zone known
+        ("Mon, 01 Jan 0001 00:00:00 +2359", 0.0),
     ],
 )
 def test_parse_retry_after(value, expected):
     assert parse_retry_after(value, now=1675825200.0) == expected
+
+
+_date_like = st.builds(
+    "{}, {} {} {} {}:{}:{} {}".format,
+    st.sampled_from(["Mon", "Wed", "Xyz", ""]),
+    st.integers(-5, 99),
+    st.sampled_from(["Jan", "Feb", "Dec", "Foo", ""]),
+    st.one_of(st.integers(-(10**6), 10**6), st.text(max_size=5)),
+    st.integers(-3, 99),
+    st.integers(-3, 99),
+    st.integers(-3, 99),
+    st.one_of(
+        st.sampled_from(["GMT", "UTC", "-0000", "+2359", "-9999", "EST"]), st.text(max_size=6)
+    ),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    value=st.one_of(
+        st.none(), st.text(), _date_like, st.text(st.characters(categories=["Nd", "No"]))
+    ),
+    now=st.floats(0, 4e9),
+)
+def test_no_retry_after_value_ever_raises(value, now):
+    wait = parse_retry_after(value, now)
+    assert wait is None or (math.isfinite(wait) and wait >= 0)
