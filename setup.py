@@ -28,6 +28,7 @@ setup(
         "test": [
             "pytest>=7",
             "hypothesis>=6.80",
+            "schemathesis>=4",
             "cryptography>=41",
             "tqdm>=4.60",
         ],

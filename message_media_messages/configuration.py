@@ -17,10 +17,13 @@ from .exceptions.api_exception import ConfigurationError
 from .http.http_redaction import redact_url
 
 SDK_VERSION = "3.0.0"
+# The default is the host the seed, every official SDK and all code in use call; the 2026
+# spec lists only the two regional hosts, which `region=` selects.
 DEFAULT_BASE_URI = "https://api.messagemedia.com"
+APAC_BASE_URI = "https://au.app.api.sinch.com"
 REGIONS: Mapping[str, str] = {
-    "apac": DEFAULT_BASE_URI,
-    "au": DEFAULT_BASE_URI,
+    "apac": APAC_BASE_URI,
+    "au": APAC_BASE_URI,
     "eu": "https://eu.app.api.sinch.com",
 }
 DEFAULT_TIMEOUT = (10.0, 30.0)
@@ -60,7 +63,8 @@ class Configuration:
         auth_password: the API secret (never shown in repr, logs or errors).
         use_hmac_authentication: sign requests with HMAC instead of Basic auth.
         base_uri: the API root; defaults from `region`, then `Configuration.base_uri`.
-        region: "apac" (default host) or "eu".
+        region: "au" or "apac" (https://au.app.api.sinch.com), or "eu"
+            (https://eu.app.api.sinch.com); ignored when `base_uri` is given.
         account_id: sub-account sent as the `Account` header on every call.
         timeout: seconds for connect and for each read, or a (connect, read) pair.
         max_retries: retries after the first attempt, where retrying is safe.
@@ -93,8 +97,9 @@ class Configuration:
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        regional = None if self.region is None else REGIONS[self._region()]
         if self.base_uri is None:
-            self.base_uri = REGIONS[self._region()] if self.region else _legacy_base_uri()
+            self.base_uri = regional or _legacy_base_uri()
         self.base_uri = self.base_uri.rstrip("/")
         self.timeout = _check_timeout(self.timeout)
         self._check()
@@ -117,9 +122,9 @@ class Configuration:
         return redact_url(f"{type(self).__name__}({', '.join(shown)})")
 
     def _region(self) -> str:
-        region = (self.region or "").lower()
+        region = self.region.strip().lower() if isinstance(self.region, str) else ""
         if region not in REGIONS:
-            allowed = sorted(REGIONS)
+            allowed = ", ".join(f"{name!r}" for name in sorted(REGIONS))
             raise ConfigurationError(f"region must be one of {allowed}, not {self.region!r}")
         return region
 

@@ -20,7 +20,8 @@ class DeliveryReport(Model):
     Attributes:
         callback_url: the callback URL of the original message.
         date_received: when this report was generated (UTC).
-        delay: deprecated, always 0.
+        delay: deprecated (the 2026 spec marks it so: "no longer in use"); always 0.
+            Kept so old code and stored reports still read; do not rely on it.
         delivery_report_id: UUID of this report (used to confirm it).
         message_id: UUID of the original message.
         metadata: metadata of the original message.

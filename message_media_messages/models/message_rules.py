@@ -19,7 +19,12 @@ Check = Callable[[Any, Mapping[str, Any]], Rules]
 REQUIRED = ("content", "destination_number")
 JSON_RULE = "must be JSON-serialisable (str, int, float, bool, None, list, dict) and UTF-8 text"
 
-_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+# The API takes 8 to 15 digits after "+" (its 400: "must be between 8 and 15 characters
+# excluding the first '+'"); E.164 numbers never start with 0.
+_DESTINATION = re.compile(r"\+[1-9][0-9]{7,14}")
+DESTINATION_RULE = (
+    "must be '+' then 8 to 15 digits after '+' (E.164, first digit 1-9, e.g. +61491570156)"
+)
 _URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")  # any whitespace or control character
 _FORMATS = frozenset(FormatEnum.values())
 _SOURCE_TYPES = frozenset(SourceNumberTypeEnum.values())
@@ -88,9 +93,9 @@ def _content(value: object, wire: Mapping[str, Any]) -> Rules:
 
 
 def _destination(value: object, wire: Mapping[str, Any]) -> Rules:
-    if isinstance(value, str) and _E164.fullmatch(value):
+    if isinstance(value, str) and _DESTINATION.fullmatch(value):
         return _NONE
-    return ("must be an E.164 number like +61491570156",)
+    return (DESTINATION_RULE,)
 
 
 def _format(value: object, wire: Mapping[str, Any]) -> Rules:

@@ -8,6 +8,8 @@ from .base import StringEnum
 class Status2Enum(StringEnum):
     """Status of a message as reported by a delivery report.
 
+    The official SDK's values come first, in its order; the 2026 spec's additions follow.
+
     Attributes:
         ENROUTE: received by the gateway, being processed.
         FAILED: failed (no active route, or undeliverable downstream).
@@ -15,7 +17,11 @@ class Status2Enum(StringEnum):
         DELIVERED: delivery confirmed.
         EXPIRED: expired before delivery.
         REJECTED: permanently rejected (limits, credit, blocked number, filtered content).
-        UNDELIVERABLE: undeliverable (listed by the API, not described).
+        UNDELIVERABLE: no longer in the 2026 spec; kept for old reports and stored data.
+        HELD: held by the gateway (e.g. for screening) before it moves on.
+        PROCESSING: being processed by the gateway.
+        READ: read on the handset (where the channel reports it).
+        UNDEFINED: the API could not say.
     """
 
     ENROUTE = "enroute"
@@ -25,3 +31,7 @@ class Status2Enum(StringEnum):
     EXPIRED = "expired"
     REJECTED = "rejected"
     UNDELIVERABLE = "undeliverable"
+    HELD = "held"
+    PROCESSING = "processing"
+    READ = "read"
+    UNDEFINED = "undefined"

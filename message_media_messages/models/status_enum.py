@@ -8,7 +8,10 @@ from .base import StringEnum
 class StatusEnum(StringEnum):
     """Status of a message; `queued` right after a send, `scheduled` until a scheduled send.
 
-    Only a `scheduled` message can be cancelled (it then becomes `cancelled`).
+    Only a `scheduled` message can be cancelled (it then becomes `cancelled`). The official
+    SDK's values come first, in its order; `held`, `processing`, `read` and `undefined` are
+    the 2026 spec's additions. `undeliverable` is no longer in the spec but is kept for old
+    responses and stored data.
     """
 
     ENROUTE = "enroute"
@@ -22,3 +25,7 @@ class StatusEnum(StringEnum):
     CANCELLED = "cancelled"
     SCHEDULED = "scheduled"
     FAILED = "failed"
+    HELD = "held"
+    PROCESSING = "processing"
+    READ = "read"
+    UNDEFINED = "undefined"

@@ -36,7 +36,7 @@ suffix    outcome
 ``901``   ``failed`` (DR error_code ``400``)
 ``902``   ``expired`` (DR error_code ``401``)
 ``903``   ``rejected`` (DR error_code ``402``)
-``904``   ``undeliverable`` (DR error_code ``414``)
+``904``   ``failed`` as unreachable (DR error_code ``414``; ``undeliverable`` before 2026)
 ``905``   ``delivered``, then an automatic reply ``"Auto-reply to: <first 20 chars>"``
 ``999``   the whole send is rejected with 400 at submit, nothing stored (detail
           ``messages[i].destination_number: destination is not reachable (sandbox magic

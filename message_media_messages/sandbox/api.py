@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .lifecycle import UNREACHABLE
-from .rules import clean_message, validate_cancel, validate_ids, validate_send
+from .rules import clean_message, is_destination, validate_cancel, validate_ids, validate_send
 from .store import Store
 from .wire import (
     GENERIC_400,
@@ -26,7 +26,6 @@ __all__ = ["Endpoint", "decode_json", "decode_request", "resolve"]
 Handler = Callable[[Store, str, Any, tuple[str, ...]], ApiResponse]
 INVALID = "Invalid request. See details."
 NOT_CANCELLABLE = "Only messages with a status of scheduled can be cancelled."
-_E164_TAIL = re.compile(r"\+[1-9][0-9]{1,14}")
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def _unreachable(body: Any) -> list[str]:
         for i, message in enumerate(messages)
         if isinstance(message, dict)
         and isinstance(number := message.get("destination_number"), str)
-        and _E164_TAIL.fullmatch(number)
+        and is_destination(number)
         and number.endswith(UNREACHABLE)
     ]
 

@@ -13,7 +13,7 @@ from .auth import Authenticator, AuthResult, claimed_scheme
 from .clock import SandboxClock
 from .faults import Fault, FaultPlan
 from .store import Sink, Store
-from .wire import ApiRequest, ApiResponse, forbidden
+from .wire import ApiRequest, ApiResponse, auth_failure
 
 __all__ = ["SandboxApp", "SandboxOptions"]
 
@@ -91,7 +91,8 @@ class SandboxApp:
         result = self.auth.authenticate(request)
         if result.error is not None or result.account is None:
             self.bump("auth_failures")
-            return forbidden(result.error or "not authenticated"), result
+            reason = result.error or "not authenticated"
+            return auth_failure(reason, result.authenticated), result
         if result.legacy_put:
             self.bump("legacy_put_signatures")
         body: Any = None

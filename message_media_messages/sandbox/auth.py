@@ -43,12 +43,15 @@ class AuthResult:
         scheme: ``basic``, ``hmac``, or the unsupported scheme word; None without a header.
         error: Why authentication failed, None on success.
         legacy_put: The PUT was accepted with a signature over ``POST`` (official SDK bug).
+        authenticated: The credentials were good, but the ``Account`` header named an
+            account they may not act for (403 rather than 401).
     """
 
     account: str | None = None
     scheme: str | None = None
     error: str | None = None
     legacy_put: bool = False
+    authenticated: bool = False
 
 
 def claimed_scheme(headers: Mapping[str, str]) -> str | None:
@@ -252,7 +255,8 @@ class Authenticator:
         account = self.registry.get(result.account)
         if account is not None and selected in (account.key, *account.sub_accounts):
             return replace(result, account=selected)
-        return AuthResult(scheme=result.scheme, error=f"unknown account {selected!r} for this key")
+        error = f"unknown account {selected!r} for this key"
+        return AuthResult(scheme=result.scheme, error=error, authenticated=True)
 
 
 def _same(given: str, expected: str) -> bool:

@@ -15,6 +15,7 @@ __all__ = [
     "MessageState",
     "build_delivery_report",
     "build_reply",
+    "final_code_for",
     "next_status",
     "outcome_for",
 ]
@@ -28,15 +29,19 @@ MAGIC_NUMBERS: dict[str, str] = {
     "901": "failed: queued -> enroute -> submitted -> failed (DR error_code 400)",
     "902": "expired: queued -> enroute -> submitted -> expired (DR error_code 401)",
     "903": "rejected: queued -> enroute -> submitted -> rejected (DR error_code 402)",
-    "904": "undeliverable: queued -> enroute -> submitted -> undeliverable (DR error_code 414)",
+    "904": "failed as unreachable: queued -> enroute -> submitted -> failed (DR error_code 414)",
     AUTO_REPLY: "delivered (DR error_code 220), then an automatic reply from the handset: "
     '"Auto-reply to: <first 20 characters of the content>"',
     UNREACHABLE: "the whole send request is rejected with 400 at submit and nothing is stored "
     "(detail: messages[i].destination_number: destination is not reachable ...)",
 }
-_OUTCOMES = {"901": "failed", "902": "expired", "903": "rejected", "904": "undeliverable"}
+_OUTCOMES = {"901": "failed", "902": "expired", "903": "rejected", "904": "failed"}
+# 904 ended "undeliverable" before the 2026 spec dropped that status. The spec's `failed`
+# is "undeliverable by downstream provider", and 414 (destination unreachable) is one of
+# its 4xx failure codes, so 904 is now `failed` with 414, still told apart from 901 (400).
+_FINAL_CODES = {"904": "414"}
 
-FINAL_STATUSES = frozenset({"delivered", "failed", "expired", "rejected", "undeliverable"})
+FINAL_STATUSES = frozenset({"delivered", "failed", "expired", "rejected"})
 # DR error_code per status (API.md section 2.9).
 ERROR_CODES: dict[str, str] = {
     "enroute": "101",  # processing by gateway
@@ -45,7 +50,6 @@ ERROR_CODES: dict[str, str] = {
     "failed": "400",  # failed, undeliverable
     "expired": "401",  # validity expired before delivery
     "rejected": "402",  # rejected by provider
-    "undeliverable": "414",  # destination unreachable
 }
 NO_CREDIT_CODE = "301"  # usage threshold reached, discarded
 _PROGRESSION = {"queued": "enroute", "enroute": "submitted"}
@@ -62,6 +66,18 @@ def outcome_for(destination: str) -> str:
         ``delivered`` unless the last three digits are a magic failure suffix.
     """
     return _OUTCOMES.get(destination[-3:], "delivered")
+
+
+def final_code_for(destination: str) -> str | None:
+    """Return the DR error_code of the final status when it is not the status's usual one.
+
+    Args:
+        destination: An E.164 number.
+
+    Returns:
+        ``414`` for a ``904`` number (failed: destination unreachable), otherwise None.
+    """
+    return _FINAL_CODES.get(destination[-3:])
 
 
 def next_status(current: str, outcome: str) -> str | None:

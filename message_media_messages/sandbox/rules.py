@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 __all__ = [
     "MESSAGE_FIELDS",
     "clean_message",
+    "is_destination",
     "parse_timestamp",
     "validate_cancel",
     "validate_content",
@@ -31,7 +32,8 @@ MAX_URL = 1 << 20
 MAX_SOURCE_NUMBER = 1 << 20
 FORMATS = ("SMS", "MMS", "TTS")
 SOURCE_NUMBER_TYPES = ("INTERNATIONAL", "ALPHANUMERIC", "SHORTCODE")
-_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+# 8 to 15 digits after "+", first digit 1-9 (the 2026 spec's 400 example; E.164).
+_DESTINATION = re.compile(r"\+[1-9][0-9]{7,14}")
 _TIMESTAMP = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
     r"(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2}))"
@@ -105,9 +107,15 @@ def _one_of(choices: tuple[str, ...]) -> Check:
     return check
 
 
-def _e164(value: Any) -> list[str]:
-    ok = isinstance(value, str) and _E164.fullmatch(value) is not None
-    return [] if ok else [": must be E.164 (+ then 2 to 15 digits, e.g. +61491570156)"]
+def is_destination(value: object) -> bool:
+    """True for a destination number the API takes: ``+`` then 8 to 15 ASCII digits."""
+    return isinstance(value, str) and _DESTINATION.fullmatch(value) is not None
+
+
+def _destination(value: Any) -> list[str]:
+    if is_destination(value):
+        return []
+    return [": must be + then 8 to 15 digits after '+' (E.164, first digit 1-9, e.g. +61491570156)"]
 
 
 def _timestamp(value: Any) -> list[str]:
@@ -150,7 +158,7 @@ def _metadata(value: Any) -> list[str]:
 
 _CHECKS: dict[str, Check] = {
     "content": _text(1, MAX_CONTENT),
-    "destination_number": _e164,
+    "destination_number": _destination,
     "callback_url": _url,
     "delivery_report": _boolean,
     "format": _one_of(FORMATS),

@@ -19,6 +19,7 @@ from .lifecycle import (
     auto_reply_text,
     build_delivery_report,
     build_reply,
+    final_code_for,
     outcome_for,
 )
 from .rules import parse_timestamp
@@ -87,6 +88,7 @@ class Store:
             outcome=outcome_for(fields["destination_number"]),
             due=due,
             expires=parse_timestamp(fields.get("message_expiry_timestamp")),
+            final_code=final_code_for(fields["destination_number"]),
         )
         if credits > 0:
             self._credits[account] = credits - 1

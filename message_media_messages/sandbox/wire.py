@@ -12,9 +12,9 @@ __all__ = [
     "GENERIC_400",
     "ApiRequest",
     "ApiResponse",
+    "auth_failure",
     "empty_response",
     "error_response",
-    "forbidden",
     "json_response",
     "not_found",
 ]
@@ -139,13 +139,19 @@ def not_found() -> ApiResponse:
     return error_response(404, "Resource not found.")
 
 
-def forbidden(reason: str) -> ApiResponse:
-    """Return the API's 403 body, with ``reason`` as the only detail.
+def auth_failure(reason: str, authenticated: bool = False) -> ApiResponse:
+    """Return the API's refusal body ``{"message": "Invalid authentication credentials"}``.
 
     Args:
-        reason: Why authentication failed (never a secret or an expected signature).
+        reason: Why the request was refused (never a secret or an expected signature),
+            sent as the only detail.
+        authenticated: The credentials were good but may not act as the requested
+            ``Account``: 403, as the official 1.1.0 tests expect for an unknown account.
+            Otherwise (missing, malformed or wrong credentials) 401, as the 2026 spec
+            documents for every operation.
 
     Returns:
         The response.
     """
-    return error_response(403, "Invalid authentication credentials", [reason])
+    status = 403 if authenticated else 401
+    return error_response(status, "Invalid authentication credentials", [reason])

@@ -8,7 +8,7 @@ needs the package index: without it these tests FAIL, they never skip. The drive
 
 What this pins down: the sandbox accepts everything the official SDK sends, in Basic and
 HMAC modes; the official HMAC cancel, which signs its PUT as POST (API.md 3.5.1), passes
-only through the sandbox's tolerance (counted in ``legacy_put_signatures``) and gets 403
+only through the sandbox's tolerance (counted in ``legacy_put_signatures``) and gets 401
 from a strict sandbox; and the official send crashes on a response echoing ``scheduled``
 (API.md 6.7) AFTER the message was stored.
 """
@@ -276,10 +276,10 @@ def test_strict_sandbox_rejects_the_official_hmac_cancel(official_venv: dict[str
         scheduled_id = steps["scheduled_send"]["message_id"]
         assert_scheduled_send_crashed_after_storing(steps["scheduled_send"], sandbox)
         cancel = steps["cancel"]
-        assert cancel["ok"] is False and cancel["response_code"] == 403, cancel
+        assert cancel["ok"] is False and cancel["response_code"] == 401, cancel
         assert "signature does not match" in cancel["body"]
         assert stored(sandbox, scheduled_id)["status"] == "scheduled"
-        assert [(m, s) for m, _, s in statuses(sandbox) if s >= 400] == [("PUT", 403)]
+        assert [(m, s) for m, _, s in statuses(sandbox) if s >= 400] == [("PUT", 401)]
         assert all(steps[name]["ok"] for name in ("send", "status", "credits"))
         assert sandbox.stats()["legacy_put_signatures"] == 0
         assert sandbox.stats()["auth_failures"] == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import calendar
 import http.client
+import json
 from email.utils import formatdate
 
 import pytest
@@ -117,7 +118,7 @@ def test_section_3_6_post_vectors_accepted_over_http(
     assert vector_sandbox.messages()[0]["account"] == "testkey"
     tampered = {**headers, "Authorization": _vector_header(signature[:-2] + "x=", names, algorithm)}
     denied = _raw(vector_sandbox, "POST", "/v1/messages", VECTOR_BODY, tampered)
-    assert denied.status == 403
+    assert denied.status == 401
     assert denied.json()["message"] == "Invalid authentication credentials"
     assert len(vector_sandbox.messages()) == 1
 
@@ -153,13 +154,13 @@ def test_put_signed_as_post_tolerance(make_sandbox, tolerate: bool) -> None:
     official = {**base, "Authorization": _vector_header("U/eK+kw7ZoyEvJL2psYADYXAVJs=", names)}
     correct = {**base, "Authorization": _vector_header("SLM43oUTLiNt2XQE6283YiNl40s=", names)}
     assert _raw(server, "PUT", path, CANCEL_BODY, correct).status == 404
-    assert _raw(server, "PUT", path, CANCEL_BODY, official).status == (404 if tolerate else 403)
+    assert _raw(server, "PUT", path, CANCEL_BODY, official).status == (404 if tolerate else 401)
     assert server.stats()["legacy_put_signatures"] == (1 if tolerate else 0)
     # the tolerance is for PUT only: a GET signed as POST never passes
     get_as_post = hmac_headers(
         "GET", path, b"", "testkey", "testsecret", date=VECTOR_DATE, signed_method="POST"
     )
-    assert _raw(server, "GET", path, b"", get_as_post).status == 403
+    assert _raw(server, "GET", path, b"", get_as_post).status == 401
 
 
 def test_put_signed_as_post_cancels_for_real(sandbox: SandboxServer, make_client) -> None:
@@ -200,7 +201,7 @@ def test_basic_auth(sandbox: SandboxServer, make_client) -> None:
     assert sandbox.request_log()[-1]["auth_scheme"] == "basic"
     for key, secret in (("sandbox-key", "wrong"), ("other", "sandbox-secret"), ("", "")):
         response = make_client(sandbox, key=key, secret=secret).request("GET", "/v1/replies")
-        assert response.status == 403
+        assert response.status == 401
         assert response.json()["message"] == "Invalid authentication credentials"
 
 
@@ -220,14 +221,14 @@ def test_basic_auth(sandbox: SandboxServer, make_client) -> None:
         'signature="x"',
     ],
 )
-def test_missing_or_malformed_credentials_are_403(
+def test_missing_or_malformed_credentials_are_401(
     sandbox: SandboxServer, client: ApiClient, authorization: str | None
 ) -> None:
     headers = {"Date": formatdate(usegmt=True)}
     if authorization is not None:
         headers["Authorization"] = authorization
     response = client.request("GET", "/v1/messaging/credits", headers=headers, auth=False)
-    assert response.status == 403
+    assert response.status == 401
     assert response.json()["message"] == "Invalid authentication credentials"
     assert sandbox.stats()["auth_failures"] == 1
 
@@ -274,7 +275,7 @@ def test_hmac_checks(
     if detail is None:
         assert response.status == 202
     else:
-        assert response.status == 403
+        assert response.status == 401
         assert response.json()["details"][0].startswith(detail), response.json()
         assert sandbox.messages() == []
 
@@ -290,11 +291,11 @@ def test_date_skew_is_configurable_and_uses_wall_time(make_sandbox, make_client)
         headers = hmac_headers("GET", path, b"", server.api_key, server.api_secret, date=date)
         return api.request("GET", path, headers=headers, auth=False).status
 
-    assert [call(-9), call(9), call(-12), call(12)] == [200, 200, 403, 403]
+    assert [call(-9), call(9), call(-12), call(12)] == [200, 200, 401, 401]
     server.advance(seconds=3600)  # simulated time moves; HMAC still checks the wall clock
     assert call(0) == 200
     now[0] += 100
-    assert [call(-100), call(0)] == [403, 200]
+    assert [call(-100), call(0)] == [401, 200]
 
 
 def test_account_header_selects_sub_account_with_isolation(
@@ -339,9 +340,23 @@ def test_unknown_account_header_is_403(sandbox: SandboxServer, make_client) -> N
     lower = make_client(sandbox, account=None)
     response = lower.request("GET", "/v1/replies", headers={"account": "nope"})
     assert response.status == 403  # the header name is case-insensitive
+    wrong = make_client(sandbox, secret="wrong", account="INVALID ACCOUNT")
+    assert wrong.request("GET", "/v1/replies").status == 401  # credentials are checked first
+
+
+def test_bad_credentials_get_the_documented_401_body(sandbox: SandboxServer, make_client) -> None:
+    for scheme in ("basic", "hmac"):
+        guess = make_client(sandbox, secret="guessed-s3cret", scheme=scheme)
+        response = guess.request("GET", "/v1/replies")
+        assert response.status == 401
+        assert response.headers["content-type"].startswith("application/json")
+        body = response.json()
+        assert body["message"] == "Invalid authentication credentials"
+        assert set(body) <= {"message", "details"}
+        assert "guessed-s3cret" not in json.dumps(body)  # never echoes the secret
 
 
 def test_auth_is_checked_before_body(sandbox: SandboxServer, make_client) -> None:
     bad = make_client(sandbox, secret="wrong")
     response = bad.request("POST", "/v1/messages", raw=b"not json")
-    assert response.status == 403
+    assert response.status == 401

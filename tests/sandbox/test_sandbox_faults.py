@@ -197,7 +197,7 @@ def test_requests_seen_and_request_log(sandbox: SandboxServer, make_client) -> N
     assert [(r["method"], r["path"], r["account"], r["auth_scheme"], r["status"]) for r in log] == [
         ("POST", "/v1/messages", "sub", "basic", 202),
         ("GET", "/v1/replies", "sandbox-key", "hmac", 200),
-        ("GET", "/v1/replies", None, "basic", 403),
+        ("GET", "/v1/replies", None, "basic", 401),
         ("GET", "/v1/nowhere", None, "basic", 404),  # claimed, unverified
     ]
     for record in log:

@@ -6,6 +6,7 @@ import re
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sandbox_helpers import ApiClient, Receiver, message
@@ -57,7 +58,7 @@ def test_manual_mode_moves_only_on_advance(sandbox: SandboxServer, client: ApiCl
         ("901", "failed", "400"),
         ("902", "expired", "401"),
         ("903", "rejected", "402"),
-        ("904", "undeliverable", "414"),
+        ("904", "failed", "414"),  # the 2026 spec has no "undeliverable"
         ("905", "delivered", "220"),
     ],
 )
@@ -112,6 +113,43 @@ def test_magic_number_table_is_documented() -> None:
     assert package.__doc__ is not None
     for suffix in MAGIC_NUMBERS:
         assert f"``{suffix}``" in package.__doc__
+
+
+SPEC_2026 = Path(__file__).parent / "specs" / "openapi-messages-2026.yaml"
+
+
+def _spec_statuses() -> set[str]:
+    """Every status value the 2026 spec lists (its enums titled Status, read as text)."""
+    values: set[str] = set()
+    for block in SPEC_2026.read_text(encoding="utf-8").split("title: Status\n")[1:]:
+        head = block.split("type: string", 1)[0]
+        values |= {ln.strip()[2:] for ln in head.splitlines() if ln.strip().startswith("- ")}
+    return values
+
+
+def test_lifecycle_uses_only_the_2026_spec_statuses(
+    sandbox: SandboxServer, client: ApiClient
+) -> None:
+    spec = _spec_statuses()
+    assert "undeliverable" not in spec and {"failed", "held", "read"} <= spec
+    numbers = [f"+61491570{suffix}" for suffix in ("156", "901", "902", "903", "904", "905")]
+    ids = [
+        client.send(message(n, delivery_report=True)).json()["messages"][0]["message_id"]
+        for n in numbers
+    ]
+    later = client.send(message(scheduled="2099-01-01T00:00:00Z")).json()["messages"][0]
+    seen = {later["status"], _status(client, later["message_id"])}
+    client.request("PUT", f"/v1/messages/{later['message_id']}", {"status": "cancelled"})
+    while sandbox.advance()["transitions"]:
+        seen |= {_status(client, message_id) for message_id in ids}
+    seen |= {_status(client, later["message_id"])}
+    reports = client.request("GET", "/v1/delivery_reports").json()["delivery_reports"]
+    seen |= {report["status"] for report in reports}
+    seen |= {stored["status"] for stored in sandbox.messages()}
+    assert seen <= spec, seen - spec
+    assert {"queued", "scheduled", "cancelled", "enroute", "submitted", "failed"} <= seen
+    final = {_status(client, message_id) for message_id in ids}
+    assert final == {"delivered", "failed", "expired", "rejected"}
 
 
 def test_magic_999_rejects_whole_request(sandbox: SandboxServer, client: ApiClient) -> None:

@@ -10,7 +10,10 @@ from sandbox_helpers import ApiClient, message
 
 from message_media_messages.sandbox import SandboxServer
 
-E164 = "messages[0].destination_number: must be E.164 (+ then 2 to 15 digits, e.g. +61491570156)"
+E164 = (
+    "messages[0].destination_number: must be + then 8 to 15 digits after '+' "
+    "(E.164, first digit 1-9, e.g. +61491570156)"
+)
 TIMESTAMP = "must be an ISO 8601 date-time with Z or a UTC offset"
 
 INVALID_MESSAGES: list[tuple[dict[str, Any], list[str]]] = [
@@ -22,6 +25,8 @@ INVALID_MESSAGES: list[tuple[dict[str, Any], list[str]]] = [
     (message("0491570156"), [E164]),
     (message("+0491570156"), [E164]),
     (message("+1"), [E164]),
+    (message("+1234567"), [E164]),  # 7 digits after "+"
+    (message("+٦١٤٩١٥٧٠١٥٦"), [E164]),  # non-ASCII digits
     (message("+1234567890123456"), [E164]),
     (message("+6149157015a"), [E164]),
     (message(61491570156), [E164]),
@@ -94,6 +99,28 @@ def test_each_rule_gives_one_detail(
     assert response.json()["details"] == details
     assert isinstance(response.json()["message"], str)
     assert sandbox.messages() == []
+
+
+@pytest.mark.parametrize(
+    ("number", "accepted"),
+    [
+        ("+12345678", True),  # 8 digits after "+": the API's minimum
+        ("+123456789012345", True),  # 15 digits: the maximum (16 characters)
+        ("+1234567", False),
+        ("+1234567890123456", False),
+        ("+02345678", False),
+    ],
+)
+def test_destination_number_takes_8_to_15_digits(
+    sandbox: SandboxServer, client: ApiClient, number: str, accepted: bool
+) -> None:
+    response = client.send(message(number))
+    assert response.status == (202 if accepted else 400)
+    if accepted:
+        assert response.json()["messages"][0]["destination_number"] == number
+    else:
+        assert response.json()["details"] == [E164]
+        assert "8 to 15 digits after '+'" in E164
 
 
 def test_many_problems_one_detail_each_and_nothing_stored(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from message_media_messages import models
-from message_media_messages.models import GetMessageStatusResponse
+from message_media_messages.models import DeliveryReport, GetMessageStatusResponse
 
 
 @pytest.mark.parametrize(
@@ -16,9 +18,10 @@ from message_media_messages.models import GetMessageStatusResponse
         (models.SourceNumberTypeEnum, ("INTERNATIONAL", "ALPHANUMERIC", "SHORTCODE")),
         (models.StatusEnum, ("enroute", "submitted", "delivered", "expired", "rejected",
                              "undeliverable", "queued", "processed", "cancelled", "scheduled",
-                             "failed")),
+                             "failed", "held", "processing", "read", "undefined")),
         (models.Status2Enum, ("enroute", "failed", "submitted", "delivered", "expired",
-                              "rejected", "undeliverable")),
+                              "rejected", "undeliverable", "held", "processing", "read",
+                              "undefined")),
     ],
 )  # fmt: skip
 def test_enums_are_string_constants(enum: type[models.StringEnum], values: tuple[str, ...]) -> None:
@@ -41,3 +44,32 @@ def test_unknown_enum_values_from_the_server_are_kept() -> None:
     assert (status.status, status.format, status.source_number_type) == (
         "vaporised", "RCS", "LONGCODE",
     )  # fmt: skip
+
+
+SPEC_2026 = Path(__file__).resolve().parents[1] / "sandbox" / "specs" / "openapi-messages-2026.yaml"
+
+
+def _spec_status_values() -> set[str]:
+    """The message status enum as the bundled 2026 spec lists it (read as text: no YAML dep)."""
+    text = SPEC_2026.read_text(encoding="utf-8")
+    block = text.split("title: Status\n", 1)[1].split("type: string", 1)[0]
+    return {line.strip()[2:] for line in block.splitlines() if line.strip().startswith("- ")}
+
+
+def test_status_enums_cover_the_2026_spec_and_keep_undeliverable() -> None:
+    spec = _spec_status_values()
+    assert {"held", "processing", "read", "undefined"} <= spec
+    assert "undeliverable" not in spec
+    assert spec <= set(models.StatusEnum.values())
+    assert set(models.StatusEnum.values()) - spec == {"undeliverable"}  # old data still typed
+    added = {"held", "processing", "read", "undefined"}
+    assert added <= set(models.Status2Enum.values())
+    assert "undeliverable" in models.Status2Enum.values()
+
+
+@pytest.mark.parametrize("value", ["held", "processing", "read", "undefined", "undeliverable"])
+def test_new_and_old_status_values_parse(value: str) -> None:
+    status = GetMessageStatusResponse.from_dictionary({"status": value})
+    report = DeliveryReport.from_dictionary({"status": value})
+    assert status.status == report.status == value
+    assert value in models.StatusEnum.values() and value in models.Status2Enum.values()

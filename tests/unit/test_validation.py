@@ -15,7 +15,7 @@ UTC = timezone.utc
 PLUS_TEN = timezone(timedelta(hours=10))
 OK = {"content": "Hello", "destination_number": "+61491570156"}
 
-E164 = "must be an E.164 number like +61491570156"
+E164 = "must be '+' then 8 to 15 digits after '+' (E.164, first digit 1-9, e.g. +61491570156)"
 URL = "must be an http(s) URL with a host"
 TIME = (
     "must be a timezone-aware datetime or ISO 8601 text with an offset, like 2030-01-01T09:00:00Z"
@@ -52,6 +52,8 @@ FAILING: list[tuple[dict[Any, Any], str, str]] = [
     ({**OK, "destination_number": "0491570156"}, "destination_number", E164),
     ({**OK, "destination_number": "+0491570156"}, "destination_number", E164),
     ({**OK, "destination_number": "+1"}, "destination_number", E164),
+    ({**OK, "destination_number": "+1234567"}, "destination_number", E164),  # 7 digits
+    ({**OK, "destination_number": "+6149157"}, "destination_number", E164),
     ({**OK, "destination_number": "+1234567890123456"}, "destination_number", E164),
     ({**OK, "destination_number": "+61 491570156"}, "destination_number", E164),
     ({**OK, "destination_number": "+61491570156\n"}, "destination_number", E164),
@@ -133,7 +135,7 @@ PASSING: list[tuple[dict[str, Any], dict[str, Any]]] = [
     ({**OK, "content": "a" * 5000}, {**OK, "content": "a" * 5000}),
     ({**OK, "content": "é😀"}, {**OK, "content": "é😀"}),
     same({**OK, "destination_number": "+123456789012345"}),
-    same({**OK, "destination_number": "+12"}),
+    same({**OK, "destination_number": "+12345678"}),  # 8 digits: the API's minimum
     same({**OK, "format": "TTS", "delivery_report": False}),
     ({**OK, "callback_url": "HTTPS://example.com:8443/cb?x=1"},
      {**OK, "callback_url": "HTTPS://example.com:8443/cb?x=1"}),
@@ -177,7 +179,8 @@ def test_every_problem_of_every_message_is_listed() -> None:
         (1, "content"), (1, "destination_number"), (1, "format"), (3, "destination_number"),
     ]  # fmt: skip
     assert (error.field, error.index) == ("content", 1)
-    assert "messages[1].destination_number: must be an E.164 number like +61491570156" in str(error)
+    assert f"messages[1].destination_number: {E164}" in str(error)
+    assert "8 to 15 digits after '+'" in str(error)
     assert "messages[3].destination_number: is required" in str(error)
 
 
