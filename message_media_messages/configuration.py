@@ -8,6 +8,7 @@ import time
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar, NamedTuple
 from urllib.parse import urlsplit
 
 from .exceptions.api_exception import ConfigurationError
@@ -66,6 +67,13 @@ class Configuration:
     pool_maxsize: int = 10
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
+
+    # The official SDK's global credentials, set on the class by legacy code; read (see
+    # `global_credentials`) only by clients created without credentials.
+    basic_auth_user_name: ClassVar[str | None] = None
+    basic_auth_password: ClassVar[str | None] = None
+    hmac_auth_user_name: ClassVar[str | None] = None
+    hmac_auth_password: ClassVar[str | None] = None
 
     def __post_init__(self) -> None:
         if self.base_uri is None:
@@ -132,6 +140,69 @@ class Configuration:
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+class Credentials(NamedTuple):
+    """An API key and secret, with the scheme to sign with."""
+
+    key: str
+    secret: str
+    use_hmac: bool
+
+
+NO_CREDENTIALS = (
+    "no API credentials: pass the API key and secret to MessageMediaMessagesClient, or "
+    "set the environment variables MESSAGEMEDIA_API_KEY and MESSAGEMEDIA_API_SECRET, or "
+    "set Configuration.basic_auth_user_name and Configuration.basic_auth_password (or "
+    "Configuration.hmac_auth_user_name and Configuration.hmac_auth_password)"
+)
+_GLOBAL_PAIRS = (  # (use_hmac, user attribute, password attribute), in the official order
+    (True, "hmac_auth_user_name", "hmac_auth_password"),
+    (False, "basic_auth_user_name", "basic_auth_password"),
+)
+
+
+def global_credentials(use_hmac: bool, environ: Mapping[str, str] | None = None) -> Credentials:
+    """The credentials of a client created without any, read now (at call time).
+
+    First `MESSAGEMEDIA_API_KEY` / `MESSAGEMEDIA_API_SECRET` (HMAC if `use_hmac` or
+    `MESSAGEMEDIA_HMAC`), else the legacy `Configuration` class attributes: the HMAC pair
+    if both are set (as the official SDK chose), else the Basic pair.
+
+    Raises:
+        ConfigurationError: none are set, only half of a pair is, or a value cannot be
+            sent in a header (the setting is named; the value never shown).
+    """
+    env = os.environ if environ is None else environ
+    key, secret = env.get("MESSAGEMEDIA_API_KEY"), env.get("MESSAGEMEDIA_API_SECRET")
+    if key or secret:
+        if not (key and secret):
+            missing = "MESSAGEMEDIA_API_SECRET" if key else "MESSAGEMEDIA_API_KEY"
+            raise ConfigurationError(f"{missing} is not set (its partner is): {NO_CREDENTIALS}")
+        _check_header_value("MESSAGEMEDIA_API_KEY", key)
+        _check_header_value("MESSAGEMEDIA_API_SECRET", secret)
+        hmac = use_hmac or env.get("MESSAGEMEDIA_HMAC", "").lower() in TRUE_WORDS
+        return Credentials(key, secret, hmac)
+    for hmac, user_attr, password_attr in _GLOBAL_PAIRS:
+        user, password = getattr(Configuration, user_attr), getattr(Configuration, password_attr)
+        if user and password:
+            _check_header_value(f"Configuration.{user_attr}", user)
+            _check_header_value(f"Configuration.{password_attr}", password)
+            return Credentials(user, password, hmac)
+    raise ConfigurationError(NO_CREDENTIALS)
+
+
+# TODO(integrator): the `secrets` item adds the one shared check of header-unsafe
+# credentials; point this at it.
+def _check_header_value(name: str, value: object) -> None:
+    """Refuse a credential that cannot go into an HTTP header, naming only the setting."""
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be a string, not {type(value).__name__}")
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ConfigurationError(
+            f"{name} contains a control character (such as CR or LF), which cannot be "
+            "sent in an HTTP header"
+        )
 
 
 def _legacy_base_uri() -> str:
