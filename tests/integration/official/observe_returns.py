@@ -183,9 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-key", required=True)
     parser.add_argument("--api-secret", required=True)
     parser.add_argument("--names", choices=sorted(NAMES), default="2.x")
+    parser.add_argument("--hmac", action="store_true", help="HMAC instead of Basic (2.x)")
     args = parser.parse_args(argv)
     Configuration.base_uri = args.base_uri  # the official way: a class attribute
-    client = MessageMediaMessagesClient(args.api_key, args.api_secret)
+    client = MessageMediaMessagesClient(args.api_key, args.api_secret, args.hmac)
     catcher = Catcher()
     for controller in (client.messages, client.delivery_reports, client.replies):
         controller.http_call_back = catcher
