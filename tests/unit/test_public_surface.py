@@ -1,9 +1,12 @@
 """Every public import path of the official 1.1.0 / 2.x SDK resolves, with the same names."""
 
 import importlib
+import importlib.metadata
 import inspect
 import json
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -259,3 +262,29 @@ def test_http_call_back_base_methods_raise_as_in_2x():
         HttpCallBack().on_before_request(None)
     with pytest.raises(NotImplementedError):
         HttpCallBack().on_after_response(None)
+
+
+def test_jsonpickle_stays_out_of_the_package_and_the_guide_says_so():
+    root = Path(__file__).resolve().parents[2]
+    assert "jsonpickle" not in (root / "setup.py").read_text()
+    requires = importlib.metadata.requires("message-media-messages") or []
+    assert requires and not [r for r in requires if r.lower().startswith("jsonpickle")]
+    code = (
+        "import importlib, pkgutil, sys, message_media_messages as m\n"
+        "for info in pkgutil.walk_packages(m.__path__, m.__name__ + '.'):\n"
+        "    if not info.name.endswith('__main__'):\n"
+        "        importlib.import_module(info.name)\n"
+        "print('jsonpickle' in sys.modules, len(sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[0] == "False"
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    guide = readme[readme.index("## Migrating from the official SDK") :]
+    guide = guide[: guide.index("\n## ", 3)]
+    assert "list it in your own requirements" in guide
+    assert "json.loads(" in guide and "jsonpickle.decode" in guide
+    assert "pip install --force-reinstall --no-deps message-media-messages" in guide
+    install = readme[readme.index("## Install") : readme.index("## Quickstart")]
+    assert "pip install --force-reinstall --no-deps message-media-messages" in install
