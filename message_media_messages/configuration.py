@@ -33,6 +33,9 @@ class Configuration:
 
     Legacy code that assigned `Configuration.base_uri = ...` (a global in the official
     SDK) still works: that value becomes the default `base_uri` of clients created later.
+    So do the official credential class attributes (`basic_auth_user_name`,
+    `basic_auth_password`, `hmac_auth_user_name`, `hmac_auth_password`): a client created
+    without credentials reads them, after the `MESSAGEMEDIA_*` variables, at each call.
 
     Attributes:
         auth_user_name: the API key.
