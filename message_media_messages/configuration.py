@@ -11,6 +11,7 @@ import time
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from typing import ClassVar, NamedTuple
 from urllib.parse import urlsplit
 
 from .exceptions.api_exception import ConfigurationError
@@ -57,6 +58,9 @@ class Configuration:
 
     Legacy code that assigned `Configuration.base_uri = ...` (a global in the official
     SDK) still works: that value becomes the default `base_uri` of clients created later.
+    So do the official credential class attributes (`basic_auth_user_name`,
+    `basic_auth_password`, `hmac_auth_user_name`, `hmac_auth_password`): a client created
+    without credentials reads them, after the `MESSAGEMEDIA_*` variables, at each call.
 
     Attributes:
         auth_user_name: the API key.
@@ -95,6 +99,13 @@ class Configuration:
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
+
+    # The official SDK's global credentials, set on the class by legacy code; read (see
+    # `global_credentials`) only by clients created without credentials.
+    basic_auth_user_name: ClassVar[str | None] = None
+    basic_auth_password: ClassVar[str | None] = None
+    hmac_auth_user_name: ClassVar[str | None] = None
+    hmac_auth_password: ClassVar[str | None] = None
 
     def __post_init__(self) -> None:
         regional = None if self.region is None else REGIONS[self._region()]
@@ -252,6 +263,56 @@ def _outside_the_package() -> int:
 
 def _in_package(module: object) -> bool:
     return isinstance(module, str) and (module == _PACKAGE or module.startswith(_PACKAGE + "."))
+
+
+class Credentials(NamedTuple):
+    """An API key and secret, with the scheme to sign with."""
+
+    key: str
+    secret: str
+    use_hmac: bool
+
+
+NO_CREDENTIALS = (
+    "no API credentials: pass the API key and secret to MessageMediaMessagesClient, or "
+    "set the environment variables MESSAGEMEDIA_API_KEY and MESSAGEMEDIA_API_SECRET, or "
+    "set Configuration.basic_auth_user_name and Configuration.basic_auth_password (or "
+    "Configuration.hmac_auth_user_name and Configuration.hmac_auth_password)"
+)
+_GLOBAL_PAIRS = (  # (use_hmac, user attribute, password attribute), in the official order
+    (True, "hmac_auth_user_name", "hmac_auth_password"),
+    (False, "basic_auth_user_name", "basic_auth_password"),
+)
+
+
+def global_credentials(use_hmac: bool, environ: Mapping[str, str] | None = None) -> Credentials:
+    """The credentials of a client created without any, read now (at call time).
+
+    First `MESSAGEMEDIA_API_KEY` / `MESSAGEMEDIA_API_SECRET` (HMAC if `use_hmac` or
+    `MESSAGEMEDIA_HMAC`), else the legacy `Configuration` class attributes: the HMAC pair
+    if both are set (as the official SDK chose), else the Basic pair.
+
+    Raises:
+        ConfigurationError: none are set, only half of a pair is, or a value cannot be
+            sent in a header (the setting is named; the value never shown).
+    """
+    env = os.environ if environ is None else environ
+    key, secret = env.get("MESSAGEMEDIA_API_KEY"), env.get("MESSAGEMEDIA_API_SECRET")
+    if key or secret:
+        if not (key and secret):
+            missing = "MESSAGEMEDIA_API_SECRET" if key else "MESSAGEMEDIA_API_KEY"
+            raise ConfigurationError(f"{missing} is not set (its partner is): {NO_CREDENTIALS}")
+        check_header_value("MESSAGEMEDIA_API_KEY", key)
+        check_header_value("MESSAGEMEDIA_API_SECRET", secret)
+        hmac = use_hmac or env.get("MESSAGEMEDIA_HMAC", "").lower() in TRUE_WORDS
+        return Credentials(key, secret, hmac)
+    for hmac, user_attr, password_attr in _GLOBAL_PAIRS:
+        user, password = getattr(Configuration, user_attr), getattr(Configuration, password_attr)
+        if user and password:
+            check_header_value(f"Configuration.{user_attr}", user)
+            check_header_value(f"Configuration.{password_attr}", password)
+            return Credentials(user, password, hmac)
+    raise ConfigurationError(NO_CREDENTIALS)
 
 
 def _legacy_base_uri() -> str:

@@ -6,7 +6,14 @@ from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .configuration import DEFAULT_TIMEOUT, Configuration, Timeout
+from .configuration import (
+    DEFAULT_TIMEOUT,
+    NO_CREDENTIALS,
+    Configuration,
+    Credentials,
+    Timeout,
+    global_credentials,
+)
 from .controllers.base_controller import Core
 from .controllers.messages_controller import MessagesController
 from .exceptions.api_exception import ConfigurationError
@@ -29,9 +36,13 @@ class MessageMediaMessagesClient:
     across threads; close it (or use `with`) to release its connections.
 
     Args:
-        auth_user_name: the API key.
+        auth_user_name: the API key. A client created without credentials reads them
+            when each call is made: `MESSAGEMEDIA_API_KEY` / `MESSAGEMEDIA_API_SECRET`,
+            else the legacy `Configuration.basic_auth_user_name` (etc.) class
+            attributes. A client given credentials never reads a global.
         auth_password: the API secret.
-        use_hmac_authentication: sign requests with HMAC instead of Basic auth.
+        use_hmac_authentication: sign requests with HMAC instead of Basic auth (1.1.0's
+            spelling `use_hmac_autentication=` is accepted too).
         config: a complete `Configuration` instead of the keyword settings below.
         retry_policy: replaces the default `RetryPolicy(max_retries=max_retries)`.
         http_call_back: a 2.x `HttpCallBack` called before and after each attempt.
@@ -52,6 +63,10 @@ class MessageMediaMessagesClient:
         timeout: Timeout = DEFAULT_TIMEOUT,
         **settings: Any,
     ) -> None:
+        if "use_hmac_autentication" in settings:  # the official 1.1.0 keyword's spelling
+            use_hmac_authentication = _hmac_alias(
+                use_hmac_authentication, settings.pop("use_hmac_autentication")
+            )
         if config is None:
             config = Configuration(
                 auth_user_name,
@@ -94,6 +109,15 @@ class MessageMediaMessagesClient:
         config = Configuration.from_env(environ, **settings)
         return cls(config=config, retry_policy=retry_policy, http_call_back=call_back)
 
+    @property
+    def http_call_back(self) -> Any:
+        """The 2.x `HttpCallBack` of every controller without its own, or None."""
+        return self._core.call_back
+
+    @http_call_back.setter
+    def http_call_back(self, call_back: Any) -> None:
+        self._core.call_back = call_back
+
     @cached_property
     def messages(self) -> MessagesController:
         """Send, status, cancel and credits."""
@@ -128,33 +152,50 @@ class MessageMediaMessagesClient:
         return f"<MessageMediaMessagesClient {redact_url(str(self.config.base_uri))} auth={scheme}>"
 
 
+def _hmac_alias(official: bool, misspelt: Any) -> bool:
+    """`use_hmac_autentication=` (1.1.0) as an alias of `use_hmac_authentication`."""
+    if official and not misspelt:
+        raise ConfigurationError(
+            "use_hmac_authentication and use_hmac_autentication (its 1.1.0 spelling) disagree"
+        )
+    return bool(misspelt)
+
+
 def _signer(config: Configuration) -> Callable[[HttpRequest], None]:
     """The function that adds this client's auth headers to a request."""
     key, secret = config.auth_user_name, config.auth_password
+    if not key and not secret:
+
+        def sign_from_globals(request: HttpRequest) -> None:
+            found = global_credentials(config.use_hmac_authentication)
+            _sign(request, found, config)
+
+        return sign_from_globals
     if not key or not secret:
+        missing = "auth_password (the API secret)" if key else "auth_user_name (the API key)"
 
         def refuse(request: HttpRequest) -> None:
-            raise ConfigurationError(
-                "no API credentials: pass the API key and secret to the client, "
-                "or set MESSAGEMEDIA_API_KEY and MESSAGEMEDIA_API_SECRET"
-            )
+            raise ConfigurationError(f"{missing} is missing: {NO_CREDENTIALS}")
 
         return refuse
-    if not config.use_hmac_authentication:
+    given = Credentials(key, secret, config.use_hmac_authentication)
+    if not given.use_hmac:
         basic = auth.basic_authorization(key, secret)
 
         def sign_basic(request: HttpRequest) -> None:
             request.headers["Authorization"] = basic
 
         return sign_basic
-    algorithm, clock = config.hmac_algorithm, config.clock
+    return lambda request: _sign(request, given, config)
 
-    def sign_hmac(request: HttpRequest) -> None:
-        date = auth.http_date(clock())
-        request.headers.update(
-            auth.hmac_headers(
-                key, secret, request.http_method, request.path, request.body, date, algorithm
-            )
-        )
 
-    return sign_hmac
+def _sign(request: HttpRequest, credentials: Credentials, config: Configuration) -> None:
+    """Add the auth headers for `credentials` to the request, for its exact bytes."""
+    key, secret = credentials.key, credentials.secret
+    if not credentials.use_hmac:
+        request.headers["Authorization"] = auth.basic_authorization(key, secret)
+        return
+    date = auth.http_date(config.clock())
+    method, path, body = request.http_method, request.path, request.body
+    headers = auth.hmac_headers(key, secret, method, path, body, date, config.hmac_algorithm)
+    request.headers.update(headers)

@@ -66,10 +66,23 @@ class Core:
 
 
 class BaseController:
-    """The shared request pipeline under every endpoint method."""
+    """The shared request pipeline under every endpoint method.
+
+    Attributes:
+        http_call_back: a 2.x `HttpCallBack` for this controller's calls only (as 2.x
+            code sets it: `client.messages.http_call_back = catcher`); when None, the
+            client's `http_call_back` is used.
+    """
+
+    http_call_back: Any = None
 
     def __init__(self, core: Core) -> None:
         self._core = core
+
+    def _hook(self) -> Any:
+        """The call-back in force: this controller's, else the client's, else None."""
+        own = self.http_call_back
+        return own if own is not None else self._core.call_back
 
     def _call(
         self,
@@ -92,7 +105,8 @@ class BaseController:
             idempotent: whether repeating the call is harmless (decides retries).
             account_header: the sub-account for this call, overriding the client's.
             parse: builds the result from the decoded JSON; None when the endpoint
-                owes no body (None is returned for an empty one, else the decoded JSON).
+                owes no body: an empty one then gives '' (what the official SDK returned,
+                and code checks), any other the decoded JSON.
             bad_request: the exception class for HTTP 400.
             recover: called with the error when a retried call fails after an earlier
                 attempt may have been processed (its answer lost); returns the result
@@ -101,8 +115,9 @@ class BaseController:
         request = self._build(method, path, payload, account_header)
         response, attempts, ambiguous = self._send_with_retries(request, idempotent)
         context = HttpContext(request, response)
-        if self._core.call_back is not None:
-            self._core.call_back.on_after_response(context)
+        hook = self._hook()
+        if hook is not None:
+            hook.on_after_response(context)
         if not 200 <= response.status_code <= 208:
             error = _status_error(context, idempotent, bad_request, self._core.clock())
             error.attempts = attempts
@@ -116,7 +131,7 @@ class BaseController:
             refused.attempts = attempts
             raise refused
         if parse is None and not response.content:
-            return None  # cancel and confirm may answer with no body
+            return ""  # cancel and confirm may answer with no body: 2.x and 1.1.0 gave ''
         return _parsed(context, parse or _any_json, maybe_sent=not idempotent)
 
     def _build(
@@ -143,8 +158,9 @@ class BaseController:
         policy, retries, ambiguous = self._core.retry, 0, False
         while True:
             self._core.sign(request)
-            if self._core.call_back is not None:
-                self._core.call_back.on_before_request(request)
+            hook = self._hook()
+            if hook is not None:
+                hook.on_before_request(request)
             started = time.perf_counter()
             try:
                 response = self._core.send(request)

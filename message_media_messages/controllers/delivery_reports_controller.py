@@ -32,14 +32,18 @@ class DeliveryReportsController(FeedController[DeliveryReport]):
         self,
         body: ConfirmDeliveryReportsAsReceivedRequest | Mapping[str, Any],
         account_header: str | None = None,
-    ) -> None:
+    ) -> Any:
         """Mark up to 100 delivery reports as processed, so checks stop returning them.
 
         Args:
             body: a request model, or a dict `{"delivery_report_ids": [...]}`.
             account_header: the sub-account the reports belong to.
+
+        Returns:
+            '' for the API's empty 202 (as the official SDK returned: not None), else
+            the decoded body.
         """
-        self._confirm(body, account_header)
+        return self._confirm(body, account_header)
 
     # The official 1.1.0 names.
     get_check_delivery_reports = check_delivery_reports

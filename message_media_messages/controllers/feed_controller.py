@@ -32,8 +32,8 @@ class FeedController(BaseController, Generic[T]):
             parse=self._response.from_dictionary,
         )
 
-    def _confirm(self, body: Model | Mapping[str, Any], account_header: str | None) -> None:
-        self._call(
+    def _confirm(self, body: Model | Mapping[str, Any], account_header: str | None) -> Any:
+        return self._call(
             "POST",
             self._path + "/confirmed",
             payload=validation.confirm_body(body, self._id + "s"),

@@ -129,7 +129,7 @@ class MessagesController(BaseController):
         """Cancel a message that is still `scheduled` (sent as a real PUT).
 
         Returns:
-            The decoded response body, or None when the API sends none.
+            The decoded response body, or '' when the API sends none (as 2.x did).
 
         Raises:
             BadRequestError: the message is not scheduled any more.
@@ -137,13 +137,13 @@ class MessagesController(BaseController):
         """
         message_id = validation.message_id(message_id)
 
-        def already_cancelled(error: APIException) -> None:
+        def already_cancelled(error: APIException) -> str:
             # A retry after a lost answer finds the message cancelled by the first
             # attempt, and the API refuses to cancel it twice: that is a success.
             if isinstance(error, BadRequestError):
                 status = self.get_message_status(message_id, account_header).status
                 if status == StatusEnum.CANCELLED:
-                    return None
+                    return ""
             raise error
 
         return self._call(

@@ -28,14 +28,18 @@ class RepliesController(FeedController[Reply]):
         self,
         body: ConfirmRepliesAsReceivedRequest | Mapping[str, Any],
         account_header: str | None = None,
-    ) -> None:
+    ) -> Any:
         """Mark up to 100 replies as processed, so checks stop returning them.
 
         Args:
             body: a request model, or a dict `{"reply_ids": [...]}`.
             account_header: the sub-account the replies belong to.
+
+        Returns:
+            '' for the API's empty 202 (as the official SDK returned: not None), else
+            the decoded body.
         """
-        self._confirm(body, account_header)
+        return self._confirm(body, account_header)
 
     # The official 1.1.0 names.
     get_check_replies = check_replies

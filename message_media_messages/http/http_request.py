@@ -34,6 +34,21 @@ class HttpRequest:
         self.body = body
         self.query_url = query_url
 
+    @property
+    def parameters(self) -> str | None:
+        """The body as text, or None (2.x attribute: the official SDK kept the JSON here)."""
+        return None if self.body is None else self.body.decode("utf-8", "replace")
+
+    @property
+    def query_parameters(self) -> dict[str, str]:
+        """Always empty: no endpoint takes query parameters (2.x attribute)."""
+        return {}
+
+    @property
+    def files(self) -> dict[str, object]:
+        """Always empty: no endpoint uploads files (2.x attribute)."""
+        return {}
+
     def add_header(self, name: str, value: str) -> None:
         """Set a header (2.x method name)."""
         self.headers[name] = value

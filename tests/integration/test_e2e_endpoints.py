@@ -363,7 +363,7 @@ def test_delivery_reports_lifecycle_then_confirm(api, sandbox, body_kind):
         if body_kind == "dict"
         else ConfirmDeliveryReportsAsReceivedRequest(delivery_report_ids=ids[:2])
     )
-    assert api.confirm_dr(first_two) is None
+    assert api.confirm_dr(first_two) == ""
     assert [r.delivery_report_id for r in api.check_dr().delivery_reports] == ids[2:]
     last = (
         {"delivery_report_ids": ids[2:]}
@@ -459,7 +459,7 @@ def test_injected_reply_then_confirm(api, sandbox, body_kind):
         if body_kind == "dict"
         else ConfirmRepliesAsReceivedRequest(reply_ids=ids[:1])
     )
-    assert api.confirm_replies(body) is None
+    assert api.confirm_replies(body) == ""
     assert [r.reply_id for r in api.check_replies().replies] == ids[1:]
     rest = (
         {"reply_ids": ids[1:]}

@@ -41,6 +41,8 @@ SPEC = "messagemedia-messages-sdk==2.1.3"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).resolve().parent / "official" / "official_sdk_driver.py"
 VENV_HOME = Path(os.environ.get("OFFICIAL_SDK_VENV") or REPO_ROOT / ".official-sdk-venv")
+SPEC_110 = "messagemedia-messages-sdk==1.1.0"  # for the return-value comparison (issue 9)
+VENV_HOME_110 = Path(os.environ.get("OFFICIAL_SDK_110_VENV") or REPO_ROOT / ".official-1.1.0-venv")
 NETWORK_SIGNS = (
     "Failed to establish a new connection", "Max retries exceeded", "Name or service not known",
     "Temporary failure in name resolution", "ProxyError", "SSLError", "ConnectTimeout",
@@ -98,28 +100,29 @@ def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
         return subprocess.CompletedProcess(cmd, -1, "", f"timed out after {timeout} s\n{out}")
 
 
-def _verify(env_dir: Path) -> str | None:
-    """``"2.1.3 <python>"`` if the venv imports the official SDK, else None."""
+def _verify(env_dir: Path, spec: str = SPEC) -> str | None:
+    """``"<version> <python>"`` if the venv imports the official SDK ``spec``, else None."""
     python = _venv_python(env_dir)
     if not python.exists():
         return None
     done = _run([str(python), "-c", VERIFY], timeout=60)
     words = done.stdout.split()
-    return done.stdout.strip() if done.returncode == 0 and words[:1] == ["2.1.3"] else None
+    version = spec.rpartition("==")[2]
+    return done.stdout.strip() if done.returncode == 0 and words[:1] == [version] else None
 
 
-def _build(interpreter: str, env_dir: Path) -> tuple[bool, str]:
+def _build(interpreter: str, env_dir: Path, spec: str = SPEC) -> tuple[bool, str]:
     """Create the venv with ``interpreter`` and pip-install the official SDK into it."""
     shutil.rmtree(env_dir, ignore_errors=True)
     made = _run([interpreter, "-m", "venv", str(env_dir)], timeout=180)
     if made.returncode != 0:
         return False, f"venv creation failed:\n{made.stdout}{made.stderr}"
     pip = [str(_venv_python(env_dir)), "-m", "pip", "install", "--disable-pip-version-check",
-           "--no-input", "--retries", "2", "--timeout", "30", SPEC]  # fmt: skip
+           "--no-input", "--retries", "2", "--timeout", "30", spec]  # fmt: skip
     installed = _run(pip, timeout=900)
     if installed.returncode != 0:
-        return False, f"pip install {SPEC} failed:\n{installed.stdout}{installed.stderr}"
-    if _verify(env_dir) is None:
+        return False, f"pip install {spec} failed:\n{installed.stdout}{installed.stderr}"
+    if _verify(env_dir, spec) is None:
         return False, "installed, but `import message_media_messages` fails in the new venv"
     return True, ""
 
@@ -134,8 +137,12 @@ def _locked(home: Path) -> Iterator[None]:
         yield
 
 
-def ensure_official_venv(home: Path = VENV_HOME) -> dict[str, Any]:
+def ensure_official_venv(home: Path = VENV_HOME, spec: str = SPEC) -> dict[str, Any]:
     """Return the cached venv's description, building it first if needed.
+
+    Args:
+        home: the cache directory.
+        spec: what to install (``SPEC``, or ``SPEC_110`` into ``VENV_HOME_110``).
 
     Returns:
         ``python``, ``interpreter``, ``version``, ``build_seconds``, ``reused``; or, when no
@@ -147,15 +154,15 @@ def ensure_official_venv(home: Path = VENV_HOME) -> dict[str, Any]:
         env_dir, ready = home / "env", home / "ready.json"
         if ready.exists():
             info = json.loads(ready.read_text())
-            if info.get("spec") == SPEC and _verify(env_dir):
+            if info.get("spec") == spec and _verify(env_dir, spec):
                 return {**info, "reused": True}
         candidates, failures = _candidates(), []
         for interpreter in candidates:
             started = time.monotonic()
-            ok, why = _build(interpreter, env_dir)
+            ok, why = _build(interpreter, env_dir, spec)
             if ok:
-                info = {"spec": SPEC, "python": str(_venv_python(env_dir)),
-                        "interpreter": interpreter, "version": _verify(env_dir),
+                info = {"spec": spec, "python": str(_venv_python(env_dir)),
+                        "interpreter": interpreter, "version": _verify(env_dir, spec),
                         "build_seconds": round(time.monotonic() - started, 1),
                         "failed_attempts": failures}  # fmt: skip
                 ready.write_text(json.dumps(info, indent=2))
@@ -166,10 +173,10 @@ def ensure_official_venv(home: Path = VENV_HOME) -> dict[str, Any]:
         shutil.rmtree(env_dir, ignore_errors=True)
         joined = "\n".join(failures)
         headline = (
-            f"cannot reach the package index (PyPI) to install {SPEC}: this test needs "
+            f"cannot reach the package index (PyPI) to install {spec}: this test needs "
             "network access to it (it is not skipped without)"
             if any(sign in joined for sign in (*NETWORK_SIGNS, NOT_FOUND))
-            else f"could not install {SPEC} in a fresh virtualenv with any of {candidates}"
+            else f"could not install {spec} in a fresh virtualenv with any of {candidates}"
         )
         return {"failure": f"{headline}\n{joined}"}
 

@@ -394,8 +394,8 @@ def _effect(sb: SandboxServer, endpoint: Endpoint, args: dict[str, Any], result:
         "credits": lambda: isinstance(result.get("remaining_credits"), int),
         "check_drs": lambda: len(result.delivery_reports or []) == len(args["ids"]) > 0,
         "check_replies": lambda: len(result.replies or []) == len(args["ids"]) > 0,
-        "confirm_drs": lambda: result is None and stats["unconfirmed_delivery_reports"] == 0,
-        "confirm_replies": lambda: result is None and stats["unconfirmed_replies"] == 0,
+        "confirm_drs": lambda: result == "" and stats["unconfirmed_delivery_reports"] == 0,
+        "confirm_replies": lambda: result == "" and stats["unconfirmed_replies"] == 0,
     }
     return checks[key]()
 
