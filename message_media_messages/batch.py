@@ -59,12 +59,15 @@ class BatchResult:
         rows: every row's `BatchRow` (index, outcome, message_id, error, encoding, segments).
         total_segments: SMS parts for the whole batch (dry runs only).
         dry_run: whether nothing was sent.
+        error: the first exception a send request ended with (None if none did): why
+            rows are rejected or unknown, e.g. an `AuthenticationError` or a `TransportError`.
     """
 
     counts: dict[str, int]
     rows: LedgerRows
     total_segments: int | None = None
     dry_run: bool = False
+    error: Exception | None = None
 
     @property
     def ok(self) -> bool:
@@ -97,6 +100,7 @@ class _Run:
     pending: dict[Future[object], list[Entry]] = field(default_factory=dict)
     held: list[list[Entry]] = field(default_factory=list)  # see _send_or_hold
     pool: ThreadPoolExecutor | None = None
+    error: Exception | None = None  # the first request that failed
 
     def run(self, messages: Iterable[Message | Mapping[str, Any]]) -> None:
         chunk: list[Entry] = []
@@ -181,6 +185,8 @@ class _Run:
             self.ledger.settle([(QUEUED, None, None, i) for i, _, _ in chunk])
             self.queue.extend([chunk[:middle], chunk[middle:]])
             return False
+        if isinstance(outcome, Exception) and self.error is None:
+            self.error = outcome
         settled = _settled_rows(chunk, outcome)
         self.ledger.settle(settled)
         for state, *_ in settled:
@@ -240,7 +246,7 @@ def send_batch(
     finally:
         if run.pool is not None:
             run.pool.shutdown(wait=True)
-    return BatchResult(run.counts, run.ledger.view())
+    return BatchResult(run.counts, run.ledger.view(), error=run.error)
 
 
 def checked(row: object, index: int) -> tuple[dict[str, Any] | None, str | None]:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from message_media_messages import (
     MessageMediaMessagesClient,
     cli_errors,
     cli_input,
     cli_output,
+    cli_progress,
 )
+
+if TYPE_CHECKING:
+    from message_media_messages import BatchResult
 
 Output = cli_output.Output
 InputError = cli_errors.InputError
@@ -33,7 +38,7 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     total = sum(1 for _ in cli_input.read_messages(args.file))  # check it all before sending
     ledger = _open_ledger(args.ledger)  # opened first: a send must never lose its ledger
     desc = "checking" if args.dry_run else "sending"
-    progress = None if args.no_progress else cli_output.Progress(total, desc)
+    progress = None if args.no_progress else cli_progress.Progress(total, desc)
     try:
         result = client.messages.send_batch(
             cli_input.read_messages(args.file),
@@ -54,8 +59,20 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
         document = {"type": "batch", **document}
     out.show(document, cli_output.batch_text(summary, result, args.dry_run), line=args.watch)
     if args.watch:
-        _watch(client, set(summary.accepted), args, out)
-    return EXIT_PARTIAL if summary.failures else EXIT_OK
+        with contextlib.suppress(cli_errors.OutputClosed):  # `| head`: stop following
+            _watch(client, set(summary.accepted), args, out)
+    return _status(summary, result)
+
+
+def _status(summary: cli_output.RowSummary, result: BatchResult) -> int:
+    """0 when every row is fine, 4 when only some are, else what stopped them all (as `send`)."""
+    if not summary.failures:
+        return EXIT_OK
+    if len(summary.failures) < summary.total:
+        return EXIT_PARTIAL
+    if result.error is not None:  # e.g. bad credentials (1) or an unreachable API (3)
+        return cli_errors.failure(result.error)
+    return cli_errors.failure(InputError(f"none of the {summary.total} rows is valid"))
 
 
 def _open_ledger(path: str | None) -> IO[str] | None:
