@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import sys
 import time
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from message_media_messages import (
     MessageMediaMessagesClient,
     cli_errors,
     cli_input,
+    cli_ledger,
     cli_output,
     cli_progress,
 )
@@ -36,7 +38,7 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     if args.watch_timeout is not None and not args.watch:
         raise InputError("--watch-timeout needs --watch")
     total = sum(1 for _ in cli_input.read_messages(args.file))  # check it all before sending
-    ledger = _open_ledger(args.ledger)  # opened first: a send must never lose its ledger
+    ledger = cli_ledger.LedgerFile(args.ledger, args.dry_run) if args.ledger else None
     desc = "checking" if args.dry_run else "sending"
     progress = None if args.no_progress else cli_progress.Progress(total, desc)
     try:
@@ -45,9 +47,12 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
             concurrency=args.concurrency,
             journal=args.journal,
             dry_run=args.dry_run,
-            on_progress=progress,
+            on_progress=functools.partial(_on_progress, ledger, progress),
         )
-        summary = cli_output.summarize(result.rows, ledger, dry_run=args.dry_run, keep_all=out.json)
+        with ledger.rewrite() if ledger else contextlib.nullcontext() as handle:
+            summary = cli_output.summarize(
+                result.rows, handle, dry_run=args.dry_run, keep_all=out.json
+            )
     finally:
         if progress:
             progress.close()
@@ -64,6 +69,16 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     return _status(summary, result)
 
 
+def _on_progress(
+    ledger: cli_ledger.LedgerFile | None, progress: cli_progress.Progress | None, update: Any
+) -> None:
+    """Write the rows just settled to the ledger (first: they must not be lost), then show."""
+    if ledger:
+        ledger.write(update.rows)
+    if progress:
+        progress(update)
+
+
 def _status(summary: cli_output.RowSummary, result: BatchResult) -> int:
     """0 when every row is fine, 4 when only some are, else what stopped them all (as `send`)."""
     if not summary.failures:
@@ -73,15 +88,6 @@ def _status(summary: cli_output.RowSummary, result: BatchResult) -> int:
     if result.error is not None:  # e.g. bad credentials (1) or an unreachable API (3)
         return cli_errors.failure(result.error)
     return cli_errors.failure(InputError(f"none of the {summary.total} rows is valid"))
-
-
-def _open_ledger(path: str | None) -> IO[str] | None:
-    if path is None:
-        return None
-    try:
-        return open(path, "w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot write the ledger {path}: {exc}") from None
 
 
 def _watch(client: Client, pending: set[str], args: argparse.Namespace, out: Output) -> None:
