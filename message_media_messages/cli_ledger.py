@@ -65,9 +65,11 @@ class LedgerFile:
                 handle.flush()
             os.replace(temp, self.path)
             self.live = True
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+            if isinstance(exc, OSError):  # the streamed ledger stays as it is
+                raise self._error(exc) from None
             raise
 
     def close(self) -> None:
