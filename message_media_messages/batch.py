@@ -28,6 +28,7 @@ from .ledger import (
     REJECTED,
     SETTLED,
     UNKNOWN,
+    BatchRow,
     Ledger,
     LedgerRows,
 )
@@ -44,10 +45,18 @@ SendWire = Callable[[dict[str, Any]], SendMessagesResponse]
 
 @dataclass
 class BatchProgress:
-    """Where a batch is: rows accounted for so far, and their outcomes."""
+    """Where a batch is: rows accounted for so far, their outcomes, and the rows just settled.
+
+    Attributes:
+        rows_done: rows accounted for so far.
+        counts: outcome -> number of rows so far.
+        rows: the `BatchRow`s this run settled since the previous report, in the order they
+            settled (rows an earlier run of the journal settled are counted, not repeated).
+    """
 
     rows_done: int
     counts: dict[str, int]
+    rows: list[BatchRow] = field(default_factory=list)
 
 
 @dataclass
@@ -59,12 +68,15 @@ class BatchResult:
         rows: every row's `BatchRow` (index, outcome, message_id, error, encoding, segments).
         total_segments: SMS parts for the whole batch (dry runs only).
         dry_run: whether nothing was sent.
+        error: the first exception a send request ended with (None if none did): why
+            rows are rejected or unknown, e.g. an `AuthenticationError` or a `TransportError`.
     """
 
     counts: dict[str, int]
     rows: LedgerRows
     total_segments: int | None = None
     dry_run: bool = False
+    error: Exception | None = None
 
     @property
     def ok(self) -> bool:
@@ -97,6 +109,9 @@ class _Run:
     pending: dict[Future[object], list[Entry]] = field(default_factory=dict)
     held: list[list[Entry]] = field(default_factory=list)  # see _send_or_hold
     pool: ThreadPoolExecutor | None = None
+    error: Exception | None = None  # the first request that failed
+    sent: bool = False  # whether any request has left: a refused run reports no rows
+    fresh: list[BatchRow] = field(default_factory=list)  # settled since the last report
 
     def run(self, messages: Iterable[Message | Mapping[str, Any]]) -> None:
         chunk: list[Entry] = []
@@ -137,6 +152,7 @@ class _Run:
         if problems or wire is None:
             self.writes.append((index, fp, INVALID, None, problems, None, None))
             self._count(INVALID)
+            self.fresh.append(BatchRow(index, INVALID, None, problems))
             return None
         return (index, wire, fp)
 
@@ -160,6 +176,7 @@ class _Run:
             chunk = self.queue.popleft()
             self.writes.extend((i, fp, IN_FLIGHT, None, None, None, None) for i, _, fp in chunk)
             self._flush()  # journaled as in flight before it can leave
+            self.sent = True
             if self.pool is None:
                 self._settle(chunk, _attempt(self.send, chunk))
             else:
@@ -181,10 +198,13 @@ class _Run:
             self.ledger.settle([(QUEUED, None, None, i) for i, _, _ in chunk])
             self.queue.extend([chunk[:middle], chunk[middle:]])
             return False
+        if isinstance(outcome, Exception) and self.error is None:
+            self.error = outcome
         settled = _settled_rows(chunk, outcome)
         self.ledger.settle(settled)
-        for state, *_ in settled:
+        for state, message_id, error, index in settled:
             self._count(state)
+            self.fresh.append(BatchRow(index, state, message_id, error))
         return True
 
     def salvage(self) -> None:
@@ -195,6 +215,8 @@ class _Run:
             self._record(chunk, future.result())
         self.pending.clear()
         self._flush()
+        if self.sent:  # hand over what settled (a refused run sent nothing, reports nothing)
+            self._report()
 
     def _count(self, outcome: str) -> None:
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
@@ -206,8 +228,9 @@ class _Run:
             self.writes = []
 
     def _report(self) -> None:
+        rows, self.fresh = self.fresh, []
         if self.on_progress is not None:
-            self.on_progress(BatchProgress(self.rows_done, dict(self.counts)))
+            self.on_progress(BatchProgress(self.rows_done, dict(self.counts), rows))
 
 
 def send_batch(
@@ -234,13 +257,15 @@ def send_batch(
     try:
         run.run(messages)
     except BaseException:
-        run.salvage()
-        run.ledger.close()
+        try:
+            run.salvage()
+        finally:
+            run.ledger.close()
         raise
     finally:
         if run.pool is not None:
             run.pool.shutdown(wait=True)
-    return BatchResult(run.counts, run.ledger.view())
+    return BatchResult(run.counts, run.ledger.view(), error=run.error)
 
 
 def checked(row: object, index: int) -> tuple[dict[str, Any] | None, str | None]:

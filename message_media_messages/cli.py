@@ -37,7 +37,8 @@ NO_CREDENTIALS = (
 )
 EPILOG = (
     "exit status: 0 ok, 1 API error, 2 usage or input error, 3 connection failure, "
-    "4 some batch rows not accepted"
+    "4 some batch rows accepted and some not (a batch with none accepted exits 1, 2 or 3 "
+    "as its cause would); a closed stdout (| head) does not change it"
 )
 
 
@@ -229,12 +230,17 @@ def main(argv: list[str] | None = None) -> int:
         args, sandbox_args = _parse(sys.argv[1:] if argv is None else list(argv))
     except SystemExit as exc:  # argparse: --help, --version or a usage error
         return exc.code if isinstance(exc.code, int) else cli_errors.EXIT_USAGE
+    except BrokenPipeError:  # --help into a closed pipe
+        cli_errors.detach(sys.stdout)
+        return cli_errors.EXIT_PIPE
     out = Output(args.json, sys.stdout)
     try:
         if sandbox_args is not None:
             return _run_sandbox(args, sandbox_args)
         with _debug_log(args.debug), _client(args) as client:
             return COMMANDS[args.command](client, args, out)
+    except cli_errors.OutputClosed:  # stdout gone before the command knew its status
+        return cli_errors.EXIT_PIPE
     except (Exception, KeyboardInterrupt) as exc:  # one line on stderr, never a traceback
         if args.debug:
             traceback.print_exc()

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import sys
 import time
-from typing import IO
+from typing import TYPE_CHECKING, Any
 
 from message_media_messages import (
     MessageMediaMessagesClient,
     cli_errors,
     cli_input,
+    cli_ledger,
     cli_output,
+    cli_progress,
 )
+
+if TYPE_CHECKING:
+    from message_media_messages import BatchResult
 
 Output = cli_output.Output
 InputError = cli_errors.InputError
@@ -31,18 +38,21 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     if args.watch_timeout is not None and not args.watch:
         raise InputError("--watch-timeout needs --watch")
     total = sum(1 for _ in cli_input.read_messages(args.file))  # check it all before sending
-    ledger = _open_ledger(args.ledger)  # opened first: a send must never lose its ledger
+    ledger = cli_ledger.LedgerFile(args.ledger, args.dry_run) if args.ledger else None
     desc = "checking" if args.dry_run else "sending"
-    progress = None if args.no_progress else cli_output.Progress(total, desc)
+    progress = None if args.no_progress else cli_progress.Progress(total, desc)
     try:
         result = client.messages.send_batch(
             cli_input.read_messages(args.file),
             concurrency=args.concurrency,
             journal=args.journal,
             dry_run=args.dry_run,
-            on_progress=progress,
+            on_progress=functools.partial(_on_progress, ledger, progress),
         )
-        summary = cli_output.summarize(result.rows, ledger, dry_run=args.dry_run, keep_all=out.json)
+        with ledger.rewrite() if ledger else contextlib.nullcontext() as handle:
+            summary = cli_output.summarize(
+                result.rows, handle, dry_run=args.dry_run, keep_all=out.json
+            )
     finally:
         if progress:
             progress.close()
@@ -54,17 +64,30 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
         document = {"type": "batch", **document}
     out.show(document, cli_output.batch_text(summary, result, args.dry_run), line=args.watch)
     if args.watch:
-        _watch(client, set(summary.accepted), args, out)
-    return EXIT_PARTIAL if summary.failures else EXIT_OK
+        with contextlib.suppress(cli_errors.OutputClosed):  # `| head`: stop following
+            _watch(client, set(summary.accepted), args, out)
+    return _status(summary, result)
 
 
-def _open_ledger(path: str | None) -> IO[str] | None:
-    if path is None:
-        return None
-    try:
-        return open(path, "w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot write the ledger {path}: {exc}") from None
+def _on_progress(
+    ledger: cli_ledger.LedgerFile | None, progress: cli_progress.Progress | None, update: Any
+) -> None:
+    """Write the rows just settled to the ledger (first: they must not be lost), then show."""
+    if ledger:
+        ledger.write(update.rows)
+    if progress:
+        progress(update)
+
+
+def _status(summary: cli_output.RowSummary, result: BatchResult) -> int:
+    """0 when every row is fine, 4 when only some are, else what stopped them all (as `send`)."""
+    if not summary.failures:
+        return EXIT_OK
+    if len(summary.failures) < summary.total:
+        return EXIT_PARTIAL
+    if result.error is not None:  # e.g. bad credentials (1) or an unreachable API (3)
+        return cli_errors.failure(result.error)
+    return cli_errors.failure(InputError(f"none of the {summary.total} rows is valid"))
 
 
 def _watch(client: Client, pending: set[str], args: argparse.Namespace, out: Output) -> None:

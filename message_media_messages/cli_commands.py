@@ -101,8 +101,8 @@ def _follow(resource: Any, kind: str, args: argparse.Namespace, out: Output) -> 
     try:
         for item in items:
             out.event(kind, item)
-    except KeyboardInterrupt:
-        pass  # the normal way to stop following
+    except (KeyboardInterrupt, cli_errors.OutputClosed):
+        pass  # the normal ways to stop following: Ctrl-C, or `| head` closing stdout
     finally:
         items.close()  # confirms what was handed over before the one being printed
     return EXIT_OK

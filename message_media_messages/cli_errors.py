@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import IO
 
 from message_media_messages import MessageMediaError, TransportError
 
 PROG = "messagemedia"
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_PIPE = 141  # 128 + SIGPIPE: stdout closed before the command's own status was known
 
 
 class InputError(ValueError):
     """The command line or a batch file cannot be used as given (exit status 2)."""
+
+
+class OutputClosed(Exception):
+    """The reader of stdout went away (`| head`): stop printing; the command's status stands."""
+
+
+def detach(stream: IO[str]) -> None:
+    """Point a closed stdout at the null device, so no later write (nor the exit flush) fails."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (a test's capture): nothing will flush it at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 def failure(exc: BaseException) -> int:

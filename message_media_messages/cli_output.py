@@ -1,17 +1,15 @@
-"""What `messagemedia` prints: tables, JSON, event lines, batch summaries, ledger, progress."""
+"""What `messagemedia` prints: tables, JSON, event lines, batch summaries, ledger rows."""
 
 from __future__ import annotations
 
 import csv
-import importlib
 import json
-import sys
-import threading
-import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
+
+from message_media_messages import cli_errors
 
 OK_OUTCOMES = frozenset({"accepted", "valid"})
 LEDGER_COLUMNS = ("index", "outcome", "message_id", "error")
@@ -23,24 +21,39 @@ _EVENT_WIDTHS = (6, 24, 36, 13, 4, 16)
 
 
 class Output:
-    """Where a command writes: a JSON document (or JSON lines) in --json mode, else text."""
+    """Where a command writes: a JSON document (or JSON lines) in --json mode, else text.
+
+    When the reader of the stream goes away (`| head`), output stops quietly: `show` and
+    `note` then print nothing, `event` raises `OutputClosed` so a follow loop ends.
+    """
 
     def __init__(self, json_mode: bool, stream: IO[str]) -> None:
-        self.json, self.stream = json_mode, stream
+        self.json, self.stream, self.closed = json_mode, stream, False
 
     def show(self, document: Any, text: str, *, line: bool = False) -> None:
         """Print a result: `document` as JSON (one line if `line`) in --json mode, else `text`."""
-        print(dumps(document, line=line) if self.json else text, file=self.stream, flush=True)
+        self._write(dumps(document, line=line) if self.json else text)
 
     def event(self, kind: str, item: Any) -> None:
         """Print one delivery report or reply as it arrives (a JSON line in --json mode)."""
-        text = dumps(event_record(kind, item), line=True) if self.json else event_line(kind, item)
-        print(text, file=self.stream, flush=True)
+        record = event_record(kind, item)
+        self._write(dumps(record, line=True) if self.json else event_line(kind, item))
+        if self.closed:
+            raise cli_errors.OutputClosed("stdout was closed")
 
     def note(self, text: str) -> None:
         """Human-only text (nothing in --json mode)."""
         if not self.json:
+            self._write(text)
+
+    def _write(self, text: str) -> None:
+        if self.closed:
+            return
+        try:
             print(text, file=self.stream, flush=True)
+        except BrokenPipeError:
+            self.closed = True
+            cli_errors.detach(self.stream)
 
 
 @dataclass
@@ -246,49 +259,3 @@ def _preview_text(summary: RowSummary) -> str:
     if summary.total > len(summary.preview):
         text += f"\n... {summary.total - len(summary.preview)} more rows (--ledger FILE)"
     return text
-
-
-class Progress:
-    """Batch progress on stderr: a tqdm bar if tqdm is installed, else a line every ~1 s / 10%.
-
-    Call it with each `BatchProgress` (it reads `rows_done` and `counts`); then `close()`.
-    """
-
-    def __init__(self, total: int, desc: str = "sending", stream: IO[str] | None = None) -> None:
-        self.total, self.desc, self.stream = total, desc, stream or sys.stderr
-        self._lock = threading.Lock()
-        self._done = 0
-        self._last_time, self._last_decile = time.monotonic(), 0
-        self._bar: Any = None
-        try:
-            tqdm = importlib.import_module("tqdm").tqdm
-        except ImportError:
-            return
-        self._bar = tqdm(total=total, file=self.stream, unit="msg", desc=desc, leave=True)
-
-    def __call__(self, progress: Any) -> None:
-        with self._lock:
-            done = int(progress.rows_done)
-            counts = dict(getattr(progress, "counts", None) or {})
-            if self._bar is not None:
-                self._bar.update(max(0, done - self._done))
-                self._bar.set_postfix(counts, refresh=False)
-            else:
-                self._plain(done, counts)
-            self._done = max(self._done, done)
-
-    def _plain(self, done: int, counts: Mapping[str, int]) -> None:
-        now = time.monotonic()
-        decile = done * 10 // self.total if self.total else 10
-        if now - self._last_time < 1.0 and decile == self._last_decile and done < self.total:
-            return
-        self._last_time, self._last_decile = now, decile
-        pct = f" ({done * 100 // self.total}%)" if self.total else ""
-        tally = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
-        print(f"{self.desc}: {done}/{self.total} rows{pct}  {tally}".rstrip(), file=self.stream)
-        self.stream.flush()
-
-    def close(self) -> None:
-        """Finish the bar (or the plain lines)."""
-        if self._bar is not None:
-            self._bar.close()

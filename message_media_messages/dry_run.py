@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .batch import WINDOW, BatchProgress, BatchResult, checked
-from .ledger import INVALID, VALID, Ledger
+from .ledger import INVALID, VALID, BatchRow, Ledger
 from .models.message import Message
 from .segments import analyze
 
@@ -29,11 +29,23 @@ def dry_run(
             rows.append((index, None, VALID, None, None, parts.encoding, parts.segments))
             counts[VALID] += 1
         if len(rows) == WINDOW:
-            ledger.write(rows)
+            _write(ledger, rows, on_progress, counts)
             rows = []
-            if on_progress is not None:
-                on_progress(BatchProgress(index + 1, dict(counts)))
+    _write(ledger, rows, on_progress, counts)
+    return BatchResult(counts, ledger.view(), total_segments=total, dry_run=True)
+
+
+def _write(
+    ledger: Ledger,
+    rows: list[tuple[Any, ...]],
+    on_progress: Callable[[BatchProgress], None] | None,
+    counts: dict[str, int],
+) -> None:
+    """Record measured rows, then report them."""
     ledger.write(rows)
     if on_progress is not None:
-        on_progress(BatchProgress(sum(counts.values()), dict(counts)))
-    return BatchResult(counts, ledger.view(), total_segments=total, dry_run=True)
+        settled = [
+            BatchRow(i, state, None, error, enc, parts)
+            for i, _, state, _, error, enc, parts in rows
+        ]
+        on_progress(BatchProgress(sum(counts.values()), dict(counts), settled))

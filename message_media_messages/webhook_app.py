@@ -14,7 +14,7 @@ from .exceptions.api_exception import ConfigurationError
 from .models.delivery_report import DeliveryReport
 from .models.reply import Reply
 from .webhook_payloads import Callback, WebhookPayloadError, parse_callback
-from .webhook_signatures import WebhookSignatureError, load_public_key, verify_signature
+from .webhook_signatures import KeyInput, WebhookSignatureError, load_public_key, verify_signature
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -70,7 +70,7 @@ class WebhookApp:
 
     handler: Handler
     _: KW_ONLY
-    public_key: str | bytes | None = None
+    public_key: KeyInput | None = None
     path: str | None = None
     max_body: int = 1 << 20
     expected_key_id: str | None = None
@@ -134,7 +134,7 @@ class WebhookApp:
             raise _Refusal("400 Bad Request", "body shorter than Content-Length")
         return body
 
-    def _verify(self, environ: WSGIEnvironment, path: str, body: bytes, key: str | bytes) -> None:
+    def _verify(self, environ: WSGIEnvironment, path: str, body: bytes, key: KeyInput) -> None:
         """Rebuild the signed request line from the environ and verify; 401 on failure."""
         target = environ.get("RAW_URI") or environ.get("REQUEST_URI")  # gunicorn / uWSGI
         if not (isinstance(target, str) and target.startswith("/")):
@@ -172,7 +172,7 @@ def _respond(
 def make_wsgi_app(
     handler: Handler,
     *,
-    public_key: str | bytes | None = None,
+    public_key: KeyInput | None = None,
     path: str | None = None,
     max_body: int = 1 << 20,
     expected_key_id: str | None = None,

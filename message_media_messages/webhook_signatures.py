@@ -34,23 +34,45 @@ class WebhookSignatureError(MessageMediaError):
         super().__init__(f"webhook signature rejected: {reason}")
 
 
-@functools.lru_cache(maxsize=16)
-def load_public_key(public_key: str | bytes) -> RSAPublicKey:
+KeyInput = str | bytes | bytearray | memoryview
+
+
+def load_public_key(public_key: KeyInput) -> RSAPublicKey:
     """Load base64 DER SPKI (MessageMedia's form), PEM, or raw DER bytes as an RSA key.
 
-    Cached, so a receiver checks its key once at start-up and reuses it per request.
+    Text must be encodable as UTF-8; bytes may come as ``bytes``, ``bytearray`` or
+    ``memoryview``. Cached, so a receiver checks its key once and reuses it per request.
 
     Raises:
-        WebhookSignatureError: The key is malformed or not RSA.
+        WebhookSignatureError: The key is of another type, not encodable, malformed or
+            not RSA.
         ImportError: ``cryptography`` (the ``webhooks`` extra) is not installed.
     """
+    return _load_key_bytes(_key_bytes(public_key))
+
+
+def _key_bytes(public_key: object) -> bytes:
+    """The key as immutable bytes (hashable for the cache), or a typed refusal."""
+    if isinstance(public_key, str):
+        try:
+            return public_key.encode("utf-8")
+        except UnicodeEncodeError:
+            raise WebhookSignatureError("malformed public key: not valid Unicode") from None
+    if isinstance(public_key, (bytes, bytearray, memoryview)):
+        return bytes(public_key)
+    raise WebhookSignatureError(f"public key must be str or bytes, not {type(public_key).__name__}")
+
+
+@functools.lru_cache(maxsize=16)
+def _load_key_bytes(raw: bytes) -> RSAPublicKey:
     try:
         from cryptography.exceptions import UnsupportedAlgorithm
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
     except ImportError as exc:
         raise ImportError(_INSTALL_HINT) from exc
-    raw = public_key.encode("utf-8") if isinstance(public_key, str) else bytes(public_key)
+    if not raw.strip():
+        raise WebhookSignatureError("malformed public key: it is empty")
     try:
         if b"-----BEGIN" in raw:
             key = serialization.load_pem_public_key(raw.strip())
@@ -107,7 +129,7 @@ def verify_signature(
     path: str,
     headers: Mapping[str, str],
     body: bytes,
-    public_key: str | bytes,
+    public_key: KeyInput,
     http_version: str = "HTTP/1.1",
     expected_key_id: str | None = None,
     max_age: float | None = None,
@@ -126,7 +148,7 @@ def verify_signature(
         headers: The request headers.
         body: The raw body bytes (never a re-serialised parse).
         public_key: The key's ``public_key`` as MessageMedia returns it (base64 DER
-            SubjectPublicKeyInfo), or PEM text.
+            SubjectPublicKeyInfo), or PEM, as text or bytes.
         http_version: The request's protocol, e.g. ``"HTTP/1.1"``.
         expected_key_id: If set, ``X-Messagemedia-Key-Id`` must equal it.
         max_age: Replay protection, off by default: if set, reject a Date more than this

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
+import socket
 import sys
 import threading
 from collections.abc import Sequence
@@ -24,6 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add = parser.add_argument
     add("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
+    add(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host that is not loopback (the /_sandbox/* control endpoints "
+        "have no authentication)",
+    )
     add("--port", type=int, default=8080, help="port to bind, 0 for a free one (default: 8080)")
     add("--api-key", default=DEFAULT_API_KEY, help="API key accepted (default: %(default)s)")
     add("--api-secret", default=DEFAULT_API_SECRET, help="its secret (default: %(default)s)")
@@ -61,9 +69,34 @@ def _load_key(path: str | None) -> PrivateKey | None:
         return load_pem_private_key(handle.read())
 
 
+UNAUTHENTICATED = (
+    "the /_sandbox/* control endpoints (reset, faults, advance, the message log) need no "
+    "authentication, and the sandbox credentials are printed below"
+)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (an address or a name) binds to loopback only; "" is every interface."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP) if host else []
+    except (OSError, UnicodeError):
+        return False
+    addresses = {info[4][0] for info in found}
+    return bool(addresses) and all(is_loopback(str(a).split("%")[0]) for a in addresses)
+
+
 def _banner(server: SandboxServer) -> str:
+    host, port = server.address
+    where = server.url  # the bound address, except for a wildcard
+    if host in ("", "0.0.0.0", "::"):
+        where = f"[{host}]:{port}" if ":" in host else f"{host or '0.0.0.0'}:{port}"
+        where += f" (every interface); from this machine: {server.url}"
     lines = [
-        f"MessageMedia sandbox listening on {server.url}",
+        f"MessageMedia sandbox listening on {where}",
         f"  API key:    {server.api_key}",
         f"  API secret: {server.api_secret}",
         f"  lifecycle:  {'realtime' if server.realtime else 'manual'}"
@@ -104,10 +137,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: Arguments (``sys.argv[1:]`` when None).
 
     Returns:
-        Exit status: 0 after Ctrl-C, 1 if the server cannot start, 2 on bad arguments.
+        Exit status: 0 after Ctrl-C, 1 if the server cannot start, 2 on bad arguments
+        (a --host that is not loopback, without --allow-remote).
     """
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    remote = not is_loopback(args.host)
+    if remote and not args.allow_remote:
+        print(f"sandbox: refusing to listen on {args.host!r}, which is not loopback: "
+              f"{UNAUTHENTICATED}; pass --allow-remote to serve the network anyway",
+              file=sys.stderr)  # fmt: skip
+        return 2
     try:
         server = _server(args)
     except (OSError, ValueError) as exc:
@@ -118,11 +158,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"sandbox: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    print(_banner(server), flush=True)
+    _serve(server, remote)
+    return 0
+
+
+def _serve(server: SandboxServer, remote: bool) -> None:
+    """Print the banner (and the warning of a network bind), then serve until Ctrl-C."""
+    if remote:
+        host, port = server.address
+        print(f"sandbox: WARNING: reachable from the network on {host}:{port}; {UNAUTHENTICATED}",
+              file=sys.stderr, flush=True)  # fmt: skip
     try:
+        print(_banner(server), flush=True)  # inside: a Ctrl-C right after it is handled
         threading.Event().wait()
     except KeyboardInterrupt:
         print("sandbox: stopping", flush=True)
     finally:
         server.stop()
-    return 0

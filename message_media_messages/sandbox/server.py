@@ -180,6 +180,17 @@ class SandboxServer:
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     @property
+    def address(self) -> tuple[str, int]:
+        """The (host, port) the listening socket is bound to, e.g. ``("0.0.0.0", 50123)``.
+
+        Raises:
+            RuntimeError: Not started.
+        """
+        if self._httpd is None:
+            raise RuntimeError("the sandbox is not running; call start() or use `with`")
+        return self._httpd.server_name, self._httpd.server_port
+
+    @property
     def port(self) -> int:
         """The bound port (the requested one before ``start``)."""
         return self._httpd.server_port if self._httpd else self._port
