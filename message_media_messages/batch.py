@@ -17,6 +17,7 @@ from .exceptions.api_exception import (
     BadRequestError,
     ConfigurationError,
     JournalMismatchError,
+    JournalWriteError,
     MessageMediaError,
     ValidationError,
 )
@@ -112,7 +113,10 @@ class _Run:
                     self._send_or_hold(chunk, index <= horizon)
                     chunk = []
         if self.ledger.durable and self.ledger.recorded_beyond(index):
-            raise JournalMismatchError("the journal records more rows than this input has")
+            raise JournalMismatchError(
+                f"the journal {self.ledger.path} records more rows than this input has",
+                path=self.ledger.path,
+            )
         self._send_or_hold(chunk, False)
         self._flush()
         while self.pending or self.queue:
@@ -124,12 +128,13 @@ class _Run:
     ) -> Entry | None:
         """Validate one row; record it if invalid or already settled, else return it to send."""
         wire, problems = checked(row, index)
-        fp = _fingerprint(wire, row) if self.ledger.durable else None
+        fp = fingerprint(wire, problems) if self.ledger.durable else None
         if prior is not None:
             if prior[0] != fp:
                 raise JournalMismatchError(
-                    f"row {index} differs from the row the journal recorded: "
-                    "use a new journal for a different input"
+                    f"row {index} differs from the row the journal {self.ledger.path} "
+                    "recorded: use a new journal for a different input",
+                    path=self.ledger.path,
                 )
             if prior[1] in SETTLED:
                 self._count(prior[1])
@@ -187,14 +192,23 @@ class _Run:
             self._count(state)
         return True
 
-    def salvage(self) -> None:
-        """After an interruption: record the answers that already arrived."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
-        for future, chunk in self.pending.items():
-            self._record(chunk, future.result())
-        self.pending.clear()
-        self._flush()
+    def stop(self) -> None:
+        """After an interruption: record the answers that already arrived, release the journal.
+
+        If the journal cannot be written, those rows stay in flight (reported unknown by
+        the next run, never sent again); the error that stopped the batch is the one raised.
+        """
+        try:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True)
+            for future, chunk in self.pending.items():
+                self._record(chunk, future.result())
+            self.pending.clear()
+            self._flush()
+        except JournalWriteError as exc:
+            logger.error("could not record the answers that arrived: %s", exc)
+        finally:
+            self.ledger.close()
 
     def _count(self, outcome: str) -> None:
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
@@ -233,9 +247,9 @@ def send_batch(
         run.pool = ThreadPoolExecutor(concurrency, thread_name_prefix="mm-batch")
     try:
         run.run(messages)
+        run.ledger.complete()
     except BaseException:
-        run.salvage()
-        run.ledger.close()
+        run.stop()
         raise
     finally:
         if run.pool is not None:
@@ -255,12 +269,22 @@ def checked(row: object, index: int) -> tuple[dict[str, Any] | None, str | None]
     return wire, f"row {index}: " + "; ".join(str(p) for p in problems)
 
 
-def _fingerprint(wire: dict[str, Any] | None, row: object) -> bytes:
-    """A digest that identifies a row's content across runs."""
-    text = json.dumps(
-        wire if wire is not None else type(row).__name__,
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr,
-    )  # fmt: skip
+def fingerprint(wire: dict[str, Any] | None, problems: str | None) -> bytes:
+    """A deterministic digest that identifies a row's content across runs.
+
+    A row is digested as canonical JSON (sorted keys, compact, UTF-8), or as the JSON it is
+    sent as when its keys cannot be sorted (mixed types in a nested object). A row with no
+    JSON form (not a mapping, a `set`, a circular reference) is invalid, never sent: its
+    digest is that of its reasons, which are as deterministic as the row.
+    """
+    text = f"invalid: {problems}"
+    for sort in (True, False) if wire is not None else ():
+        try:
+            text = json.dumps(wire, sort_keys=sort, separators=(",", ":"), allow_nan=False,
+                              ensure_ascii=False)  # fmt: skip
+            break
+        except (TypeError, ValueError, RecursionError):
+            continue
     return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest()
 
 
