@@ -11,6 +11,7 @@ from message_media_messages import (
     MessageMediaMessagesClient,
     cli_errors,
     cli_input,
+    cli_journal,
     cli_output,
 )
 
@@ -31,6 +32,7 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     if args.watch_timeout is not None and not args.watch:
         raise InputError("--watch-timeout needs --watch")
     total = sum(1 for _ in cli_input.read_messages(args.file))  # check it all before sending
+    args.journal = cli_journal.choose(args, client)
     ledger = _open_ledger(args.ledger)  # opened first: a send must never lose its ledger
     desc = "checking" if args.dry_run else "sending"
     progress = None if args.no_progress else cli_output.Progress(total, desc)
@@ -43,6 +45,9 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
             on_progress=progress,
         )
         summary = cli_output.summarize(result.rows, ledger, dry_run=args.dry_run, keep_all=out.json)
+    except KeyboardInterrupt:
+        cli_journal.interrupted(args.journal)
+        raise
     finally:
         if progress:
             progress.close()

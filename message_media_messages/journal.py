@@ -173,6 +173,49 @@ def _unusable(path: str, cause: str) -> JournalUnusableError:
     return JournalUnusableError(f"cannot use the journal {path}: {cause}", path=path)
 
 
+def completed(path: str) -> str | None:
+    """When a run of the journal at `path` last reached the end of its input (UTC), if ever.
+
+    Raises:
+        JournalLockedError: another run holds it.
+        JournalUnusableError: it is not a journal of ours.
+    """
+    held = lock(path)
+    try:
+        if recognise(path) != OURS:
+            return None  # new, or main's (which kept no such record)
+        db = sqlite3.connect(path)
+        try:
+            found = db.execute("SELECT value FROM meta WHERE key = 'completed'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise _unusable(path, f"it cannot be read as SQLite ({exc})") from None
+    finally:
+        held.release()
+    return None if found is None else str(found[0])
+
+
+def set_aside(path: str) -> str | None:
+    """Rename the journal at `path` (if any) so the next run starts afresh; the new name."""
+    held = lock(path)
+    try:
+        if recognise(path) == NEW:
+            return None
+        root, ext = os.path.splitext(path)
+        aside = f"{root}.before-{now_text().replace(':', '')}{ext}"
+        for suffix in ("-wal", ""):  # the main file last: never a journal without its log
+            if os.path.exists(path + suffix):
+                os.replace(path + suffix, aside + suffix)
+        if os.path.exists(path + "-shm"):
+            os.remove(path + "-shm")
+        return aside
+    except OSError as exc:
+        raise _unusable(path, f"it cannot be renamed ({exc.strerror})") from None
+    finally:
+        held.release()
+
+
 def connect(path: str, kind: str) -> sqlite3.Connection:
     """Open a recognised journal (creating or stamping it as ours if NEW or LEGACY)."""
     try:

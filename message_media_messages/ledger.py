@@ -112,13 +112,6 @@ class Ledger:
                     "INSERT OR REPLACE INTO meta VALUES ('completed', ?)", (journal.now_text(),)
                 )
 
-    def completed(self) -> str | None:
-        """When a run of this journal last reached the end of its input (UTC ISO), if ever."""
-        if not self.durable:
-            return None
-        found = self._db.execute("SELECT value FROM meta WHERE key = 'completed'").fetchone()
-        return None if found is None else str(found[0])
-
     def view(self) -> LedgerRows:
         """The rows in input order, read lazily; closing them closes this ledger."""
         return LedgerRows(self._db, self.close)
