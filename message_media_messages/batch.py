@@ -247,7 +247,8 @@ def send_batch(
         run.pool = ThreadPoolExecutor(concurrency, thread_name_prefix="mm-batch")
     try:
         run.run(messages)
-        run.ledger.complete()
+        if not run.counts.get(REJECTED):  # else a rerun has rows to try again
+            run.ledger.complete()
     except BaseException:
         run.stop()
         raise

@@ -72,8 +72,9 @@ def lock(path: str) -> JournalLock:
             holder=holder,
         )
     record = {"pid": os.getpid(), "host": socket.gethostname(), "since": now_text()}
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, json.dumps(record).encode(), 0)
+    if sys.platform != "win32":  # msvcrt's lock keeps others from reading the record
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(record).encode(), 0)
     return JournalLock(fd)
 
 
@@ -94,7 +95,8 @@ def _try_lock(fd: int) -> bool:
 def _holder(fd: int) -> str | None:
     """Who holds the lock, as its holder recorded it ("pid 12 on host since ..."), if known."""
     try:
-        record = json.loads(os.pread(fd, 4096, 0))
+        os.lseek(fd, 0, os.SEEK_SET)
+        record = json.loads(os.read(fd, 4096))
         return f"pid {int(record['pid'])} on {record['host']} since {record['since']}"
     except (OSError, ValueError, TypeError, KeyError):
         return None
@@ -174,7 +176,7 @@ def _unusable(path: str, cause: str) -> JournalUnusableError:
 
 
 def completed(path: str) -> str | None:
-    """When a run of the journal at `path` last reached the end of its input (UTC), if ever.
+    """When a run of the journal at `path` reached the end with no row to retry (UTC), if ever.
 
     Raises:
         JournalLockedError: another run holds it.

@@ -105,7 +105,7 @@ class Ledger:
             )
 
     def complete(self) -> None:
-        """Record that a run reached the end of its input (see `completed`)."""
+        """Record that a run reached the end of its input with no row left to try again."""
         if self.durable:
             with self._transaction():
                 self._db.execute(

@@ -123,6 +123,20 @@ def test_a_completed_run_is_refused_until_new_run_and_no_journal_opts_out(sandbo
     assert len(list(state.glob("*.journal"))) == 2  # the current run's and the one set aside
 
 
+def test_a_run_that_left_rejected_rows_is_resumed_not_refused(sandbox, state, tmp_path):
+    path, env = rows_file(tmp_path, 150), env_for(sandbox, state)
+    text = path.read_text(encoding="utf-8").replace("+61491570156,row 7\n", "+61491570999,row 7\n")
+    path.write_text(text, encoding="utf-8")  # row 7 goes to the sandbox's 400 number
+    assert done(cli(env, "batch", path))[0] == 4
+    requests = sandbox.requests_seen(SEND)
+
+    code, out, err = done(cli(env, "batch", path))  # nothing was sent of row 7: try it again
+
+    assert code == 4 and re.search(r"rejected\s+1", out), (out, err)
+    assert sandbox.requests_seen(SEND) == requests + 1  # row 7 alone; the rest was accepted
+    assert stored(sandbox) == Counter(i for i in range(150) if i != 7)
+
+
 def test_the_default_journal_belongs_to_the_input_and_the_account(sandbox, state, tmp_path):
     path = rows_file(tmp_path, 10)
     sandbox.add_account("second-key", sandbox.api_secret)
