@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -11,7 +9,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import validation
+from . import journal, validation
 from .exceptions.api_exception import (
     APIException,
     BadRequestError,
@@ -128,7 +126,7 @@ class _Run:
     ) -> Entry | None:
         """Validate one row; record it if invalid or already settled, else return it to send."""
         wire, problems = checked(row, index)
-        fp = fingerprint(wire, problems) if self.ledger.durable else None
+        fp = journal.fingerprint(wire, problems) if self.ledger.durable else None
         if prior is not None:
             if prior[0] != fp:
                 raise JournalMismatchError(
@@ -268,25 +266,6 @@ def checked(row: object, index: int) -> tuple[dict[str, Any] | None, str | None]
     if not problems:
         return wire, None
     return wire, f"row {index}: " + "; ".join(str(p) for p in problems)
-
-
-def fingerprint(wire: dict[str, Any] | None, problems: str | None) -> bytes:
-    """A deterministic digest that identifies a row's content across runs.
-
-    A row is digested as canonical JSON (sorted keys, compact, UTF-8), or as the JSON it is
-    sent as when its keys cannot be sorted (mixed types in a nested object). A row with no
-    JSON form (not a mapping, a `set`, a circular reference) is invalid, never sent: its
-    digest is that of its reasons, which are as deterministic as the row.
-    """
-    text = f"invalid: {problems}"
-    for sort in (True, False) if wire is not None else ():
-        try:
-            text = json.dumps(wire, sort_keys=sort, separators=(",", ":"), allow_nan=False,
-                              ensure_ascii=False)  # fmt: skip
-            break
-        except (TypeError, ValueError, RecursionError):
-            continue
-    return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest()
 
 
 def _attempt(send: SendWire, chunk: list[Entry]) -> object:

@@ -1,7 +1,8 @@
-"""A batch journal file: held by one run at a time, recognised as ours, never another's file."""
+"""The batch journal file: held by one run at a time, recognised as ours, rows fingerprinted."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -9,6 +10,7 @@ import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from .exceptions.api_exception import JournalLockedError, JournalUnusableError
 
@@ -239,3 +241,22 @@ def connect(path: str, kind: str) -> sqlite3.Connection:
         db.close()
         raise _unusable(path, f"SQLite cannot write it ({exc})") from None
     return db
+
+
+def fingerprint(wire: dict[str, Any] | None, problems: str | None) -> bytes:
+    """A deterministic digest that identifies a row's content across runs.
+
+    A row is digested as canonical JSON (sorted keys, compact, UTF-8), or as the JSON it is
+    sent as when its keys cannot be sorted (mixed types in a nested object). A row with no
+    JSON form (not a mapping, a `set`, a circular reference) is invalid, never sent: its
+    digest is that of its reasons, which are as deterministic as the row.
+    """
+    text = f"invalid: {problems}"
+    for sort in (True, False) if wire is not None else ():
+        try:
+            text = json.dumps(wire, sort_keys=sort, separators=(",", ":"), allow_nan=False,
+                              ensure_ascii=False)  # fmt: skip
+            break
+        except (TypeError, ValueError, RecursionError):
+            continue
+    return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest()

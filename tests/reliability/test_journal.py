@@ -27,8 +27,7 @@ from message_media_messages import (
     MessageMediaMessagesClient,
     SandboxServer,
 )
-from message_media_messages.batch import fingerprint
-from message_media_messages.journal import APPLICATION_ID
+from message_media_messages.journal import APPLICATION_ID, fingerprint
 
 SCRIPT = Path(__file__).parent / "scripts" / "journal_run.py"
 SEND = "/v1/messages"
@@ -93,9 +92,9 @@ def plain(n: int) -> list[dict[str, str]]:
 
 def test_two_processes_on_one_journal_exactly_one_sends(sandbox, tmp_path):
     journal = tmp_path / "batch.db"
-    # The first send request (whoever makes it) is stored, then held 3 s and dropped
+    # The first send request (whoever makes it) is stored, then held 8 s and dropped
     # unanswered (its rows unknown): the two runs overlap for sure.
-    sandbox.fail_next("hang", path=SEND, method="POST", seconds=3.0, process=True)
+    sandbox.fail_next("hang", path=SEND, method="POST", seconds=8.0, process=True)
     procs = [start(sandbox, journal, "--rows", "1000") for _ in range(2)]
 
     reports = [finish(p) for p in procs]
@@ -306,6 +305,7 @@ def test_a_journal_written_by_main_is_accepted_and_resumed(sandbox, tmp_path):
     client = MessageMediaMessagesClient(sandbox.api_key, sandbox.api_secret, base_uri=sandbox.url)
     with client.messages.send_batch(plain(100), journal=str(path)) as first:
         ids = [r.message_id for r in first.rows]
+    assert application_id(path) == APPLICATION_ID  # a new path is created as ours
     db = sqlite3.connect(path)  # make it look like main's: no ids, no meta table
     db.execute("DROP TABLE meta")
     db.execute("PRAGMA application_id = 0")
@@ -316,6 +316,12 @@ def test_a_journal_written_by_main_is_accepted_and_resumed(sandbox, tmp_path):
     with client.messages.send_batch(plain(100), journal=str(path)) as again:
         assert [r.message_id for r in again.rows] == ids
     assert sandbox.requests_seen(SEND) == 1
+    assert application_id(path) == APPLICATION_ID  # stamped as ours
+
+
+def application_id(path: Path) -> int:
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    db.close()
+    try:
+        return int(db.execute("PRAGMA application_id").fetchone()[0])
+    finally:
+        db.close()
