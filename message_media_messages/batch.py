@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -11,12 +9,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import validation
+from . import journal, validation
 from .exceptions.api_exception import (
     APIException,
     BadRequestError,
     ConfigurationError,
     JournalMismatchError,
+    JournalWriteError,
     MessageMediaError,
     ValidationError,
 )
@@ -127,7 +126,10 @@ class _Run:
                     self._send_or_hold(chunk, index <= horizon)
                     chunk = []
         if self.ledger.durable and self.ledger.recorded_beyond(index):
-            raise JournalMismatchError("the journal records more rows than this input has")
+            raise JournalMismatchError(
+                f"the journal {self.ledger.path} records more rows than this input has",
+                path=self.ledger.path,
+            )
         self._send_or_hold(chunk, False)
         self._flush()
         while self.pending or self.queue:
@@ -139,12 +141,13 @@ class _Run:
     ) -> Entry | None:
         """Validate one row; record it if invalid or already settled, else return it to send."""
         wire, problems = checked(row, index)
-        fp = _fingerprint(wire, row) if self.ledger.durable else None
+        fp = journal.fingerprint(wire, problems) if self.ledger.durable else None
         if prior is not None:
             if prior[0] != fp:
                 raise JournalMismatchError(
-                    f"row {index} differs from the row the journal recorded: "
-                    "use a new journal for a different input"
+                    f"row {index} differs from the row the journal {self.ledger.path} "
+                    "recorded: use a new journal for a different input",
+                    path=self.ledger.path,
                 )
             if prior[1] in SETTLED:
                 self._count(prior[1])
@@ -207,16 +210,25 @@ class _Run:
             self.fresh.append(BatchRow(index, state, message_id, error))
         return True
 
-    def salvage(self) -> None:
-        """After an interruption: record the answers that already arrived."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
-        for future, chunk in self.pending.items():
-            self._record(chunk, future.result())
-        self.pending.clear()
-        self._flush()
-        if self.sent:  # hand over what settled (a refused run sent nothing, reports nothing)
-            self._report()
+    def stop(self) -> None:
+        """After an interruption: record the answers that already arrived, release the journal.
+
+        If the journal cannot be written, those rows stay in flight (reported unknown by
+        the next run, never sent again); the error that stopped the batch is the one raised.
+        """
+        try:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True)
+            for future, chunk in self.pending.items():
+                self._record(chunk, future.result())
+            self.pending.clear()
+            self._flush()
+            if self.sent:  # hand over what settled (a refused run sent nothing, reports nothing)
+                self._report()
+        except JournalWriteError as exc:
+            logger.error("could not record the answers that arrived: %s", exc)
+        finally:
+            self.ledger.close()
 
     def _count(self, outcome: str) -> None:
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
@@ -256,11 +268,10 @@ def send_batch(
         run.pool = ThreadPoolExecutor(concurrency, thread_name_prefix="mm-batch")
     try:
         run.run(messages)
+        if not run.counts.get(REJECTED):  # else a rerun has rows to try again
+            run.ledger.complete()
     except BaseException:
-        try:
-            run.salvage()
-        finally:
-            run.ledger.close()
+        run.stop()
         raise
     finally:
         if run.pool is not None:
@@ -278,15 +289,6 @@ def checked(row: object, index: int) -> tuple[dict[str, Any] | None, str | None]
     if not problems:
         return wire, None
     return wire, f"row {index}: " + "; ".join(str(p) for p in problems)
-
-
-def _fingerprint(wire: dict[str, Any] | None, row: object) -> bytes:
-    """A digest that identifies a row's content across runs."""
-    text = json.dumps(
-        wire if wire is not None else type(row).__name__,
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr,
-    )  # fmt: skip
-    return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest()
 
 
 def _attempt(send: SendWire, chunk: list[Entry]) -> object:

@@ -18,6 +18,7 @@ from message_media_messages import (
     cli_batch,
     cli_commands,
     cli_errors,
+    cli_journal,
     cli_output,
 )
 
@@ -93,7 +94,10 @@ def _add_batch_parser(sub: Any, common: list[Any]) -> None:
     add = sub.add_parser("batch", parents=common, help="send a CSV or JSON-lines file").add_argument
     add("file", metavar="FILE", help="CSV with a header row, or .jsonl/.ndjson")
     add("--concurrency", type=_positive(int), default=1, metavar="N", help="parallel requests")
-    add("--journal", metavar="PATH", help="resume file: a rerun skips rows already accepted")
+    add("--journal", metavar="PATH", help="resume file (default: one per FILE and account, "
+        f"in ${cli_journal.STATE_ENV} or ~/.local/state/messagemedia/journals)")  # fmt: skip
+    add("--no-journal", action="store_true", help="keep no journal: a rerun sends every row again")
+    add("--new-run", action="store_true", help="send a FILE whose default journal completed, again")
     add("--dry-run", action="store_true", help="validate and count segments; send nothing")
     add("--ledger", metavar="OUT.csv", help="write one CSV line per row (default: none)")
     add("--no-progress", action="store_true", help="no progress bar on stderr")

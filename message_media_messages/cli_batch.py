@@ -13,6 +13,7 @@ from message_media_messages import (
     MessageMediaMessagesClient,
     cli_errors,
     cli_input,
+    cli_journal,
     cli_ledger,
     cli_output,
     cli_progress,
@@ -38,6 +39,7 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     if args.watch_timeout is not None and not args.watch:
         raise InputError("--watch-timeout needs --watch")
     total = sum(1 for _ in cli_input.read_messages(args.file))  # check it all before sending
+    args.journal = cli_journal.choose(args, client)
     ledger = cli_ledger.LedgerFile(args.ledger, args.dry_run) if args.ledger else None
     desc = "checking" if args.dry_run else "sending"
     progress = None if args.no_progress else cli_progress.Progress(total, desc)
@@ -53,6 +55,9 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
             summary = cli_output.summarize(
                 result.rows, handle, dry_run=args.dry_run, keep_all=out.json
             )
+    except KeyboardInterrupt:
+        cli_journal.interrupted(args.journal)
+        raise
     finally:
         if progress:
             progress.close()

@@ -6,7 +6,7 @@ import os
 import sys
 from typing import IO
 
-from message_media_messages import MessageMediaError, TransportError
+from message_media_messages import JournalError, MessageMediaError, TransportError
 
 PROG = "messagemedia"
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
@@ -42,6 +42,8 @@ def failure(exc: BaseException) -> int:
     code = EXIT_API
     if isinstance(exc, ValueError) and isinstance(exc, (MessageMediaError, InputError)):
         code = EXIT_USAGE  # ValidationError, ConfigurationError, a wrong journal: nothing sent
+    if isinstance(exc, JournalError):
+        code = EXIT_USAGE  # a journal held by another run, not ours, or failing to write
     if isinstance(exc, TransportError):
         code = EXIT_CONNECTION
     label = "error" if code != EXIT_CONNECTION else "connection failed"

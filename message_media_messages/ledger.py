@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
+
+from . import journal
+from .exceptions.api_exception import JournalWriteError
 
 ACCEPTED, INVALID, REJECTED, UNKNOWN, VALID = "accepted", "invalid", "rejected", "unknown", "valid"
 IN_FLIGHT = "in_flight"  # journal only: written before a chunk is sent, settled after
@@ -14,11 +18,6 @@ QUEUED = "queued"  # journal only: split after a 400 (nothing sent), waiting to 
 SETTLED = frozenset({ACCEPTED, UNKNOWN})  # never sent again by a resumed run
 INTERRUPTED = "the request was in flight when an earlier run stopped: it may have been sent"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS rows (
-    idx INTEGER PRIMARY KEY, fp BLOB, state TEXT NOT NULL,
-    message_id TEXT, error TEXT, encoding TEXT, segments INTEGER
-)"""
 _COLUMNS = "idx, state, message_id, error, encoding, segments"
 
 
@@ -46,23 +45,35 @@ class BatchRow:
 class Ledger:
     """Row outcomes in SQLite: a journal file (durable, resumable) or a private temp database.
 
-    A journal records each chunk as in flight before it is sent and its outcome after, in
-    committed transactions, so a run killed at any point (even SIGKILL) leaves every row
-    either settled or marked in flight; the next run reports in-flight rows as unknown.
+    A journal is held by this run alone (see `journal.lock`) until the ledger, or the
+    `LedgerRows` it hands out, is closed. Each chunk's state change (in flight before it
+    is sent, its outcome after) is one transaction, so a run stopped at any point (even
+    SIGKILL, or a failed write) leaves every row either settled or marked in flight, and
+    only rows of chunks that were sent are ever in flight; the next run reports in-flight
+    rows as unknown. A failed write raises `JournalWriteError`.
     """
 
     def __init__(self, path: str | None = None) -> None:
-        self.durable = path is not None
-        self._db = sqlite3.connect(path or "", isolation_level=None, check_same_thread=False)
-        if self.durable:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # survives a killed process
-        self._db.execute(_SCHEMA)
-        interrupted = self._db.execute(
-            "UPDATE rows SET state = ?, error = ? WHERE state = ?",
-            (UNKNOWN, INTERRUPTED, IN_FLIGHT),
-        )
+        self.durable, self.path = path is not None, path
+        self._lock = journal.lock(path) if path is not None else journal.JournalLock(None)
+        try:
+            if path is None:
+                self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+                self._db.execute(journal.SCHEMA[0])
+            else:
+                self._db = journal.connect(path, journal.recognise(path))
+            with self._transaction():
+                interrupted = self._db.execute(
+                    "UPDATE rows SET state = ?, error = ? WHERE state = ?",
+                    (UNKNOWN, INTERRUPTED, IN_FLIGHT),
+                )
+        except BaseException:
+            self.close()
+            raise
         self.interrupted = interrupted.rowcount
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db, self.path)
 
     def prior(self, first: int, last: int) -> dict[int, tuple[bytes | None, str, str | None]]:
         """What an earlier run recorded for rows first..last: idx -> (fp, state, message_id)."""
@@ -83,23 +94,71 @@ class Ledger:
 
     def write(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Record rows (idx, fp, state, message_id, error, encoding, segments) in one commit."""
-        with self._db:
+        with self._transaction():
             self._db.executemany("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
     def settle(self, rows: Iterable[tuple[str, str | None, str | None, int]]) -> None:
         """Set (state, message_id, error) of already-written rows, by idx, in one commit."""
-        with self._db:
+        with self._transaction():
             self._db.executemany(
                 "UPDATE rows SET state = ?, message_id = ?, error = ? WHERE idx = ?", rows
             )
 
+    def complete(self) -> None:
+        """Record that a run reached the end of its input with no row left to try again."""
+        if self.durable:
+            with self._transaction():
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('completed', ?)", (journal.now_text(),)
+                )
+
     def view(self) -> LedgerRows:
-        """The rows in input order, read lazily."""
-        return LedgerRows(self._db)
+        """The rows in input order, read lazily; closing them closes this ledger."""
+        return LedgerRows(self._db, self.close)
 
     def close(self) -> None:
-        """Close the database (a temp ledger disappears with it)."""
-        self._db.close()
+        """Close the database (a temp ledger disappears with it) and release the journal."""
+        try:
+            if hasattr(self, "_db"):
+                self._db.close()
+        finally:
+            self._lock.release()
+
+
+class _Transaction:
+    """One explicit transaction: committed as a whole, or rolled back as a whole."""
+
+    def __init__(self, db: sqlite3.Connection, path: str | None) -> None:
+        self._db, self._path = db, path
+
+    def __enter__(self) -> None:
+        self._run("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, exc: BaseException | None, trace: object) -> None:
+        if exc is None:
+            try:
+                self._db.execute("COMMIT")
+                return
+            except sqlite3.Error as error:
+                exc = error
+        self._rollback()
+        if isinstance(exc, sqlite3.Error):
+            raise self._error(exc) from exc
+
+    def _run(self, statement: str) -> None:
+        try:
+            self._db.execute(statement)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # SQLite rolls back itself if it cannot
+                self._db.execute("ROLLBACK")
+
+    def _error(self, exc: BaseException) -> JournalWriteError:
+        what = f"the journal {self._path}" if self._path else "the batch ledger"
+        return JournalWriteError(f"cannot write {what}: {exc}; the batch stopped", path=self._path)
 
 
 class LedgerRows(Sequence[BatchRow]):
@@ -108,9 +167,9 @@ class LedgerRows(Sequence[BatchRow]):
     It owns the database connection: `close()` it, or it is closed when collected.
     """
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, close: Callable[[], None]) -> None:
         self._db = db
-        self.close = weakref.finalize(self, db.close)
+        self.close = weakref.finalize(self, close)
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM rows").fetchone()[0])

@@ -77,6 +77,9 @@ class MessagesController(BaseController):
 
         Raises:
             JournalMismatchError: the journal was written for a different input.
+            JournalLockedError: another run holds the journal (its `holder` says who).
+            JournalUnusableError: the path is not a journal of ours, or cannot be used.
+            JournalWriteError: a journal write failed mid-run; the batch stopped.
         """
         from ..batch import send_batch
 

@@ -89,6 +89,17 @@ class JournalLockedError(JournalError):
 
     holder: str | None = None
 
+    def __init__(self, message: str, *, path: str | None = None, holder: str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.holder = holder
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_locked_error, (str(self), self.path, self.holder))
+
+
+def _rebuild_locked_error(message: str, path: str | None, holder: str | None) -> JournalLockedError:
+    return JournalLockedError(message, path=path, holder=holder)
+
 
 class JournalUnusableError(JournalError):
     """The journal path cannot be used: not a journal of ours, unreadable, or not writable."""

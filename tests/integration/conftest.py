@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,6 +39,14 @@ class HeaderRecorder:
 
     def on_after_response(self, context: Any) -> None:
         pass
+
+
+@pytest.fixture(autouse=True)
+def journal_state_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI's default journals go to a folder of the test's own, never to ~/.local/state."""
+    folder = tmp_path / "journals"
+    monkeypatch.setenv("MESSAGEMEDIA_STATE_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture

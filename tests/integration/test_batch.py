@@ -282,6 +282,7 @@ def test_journal_resume_sends_nothing_twice(basic, sandbox, tmp_path):
     first = basic.messages.send_batch(rows, journal=journal)
     assert first.counts == {"accepted": 247, "rejected": 3}
     ids = {r.index: r.message_id for r in first.rows if r.outcome == "accepted"}
+    first.close()  # a result holds its journal until closed
     stored = contents(sandbox)
     requests = sandbox.requests_seen(SEND)
 
@@ -303,6 +304,7 @@ def test_journal_of_a_finished_batch_sends_nothing_again(basic, sandbox, tmp_pat
     journal = str(tmp_path / "batch.db")
     first = basic.messages.send_batch(plain(150), journal=journal)
     ids = [r.message_id for r in first.rows]
+    first.close()
     requests = sandbox.requests_seen(SEND)
 
     again = basic.messages.send_batch(iter(plain(150)), journal=journal, concurrency=4)
@@ -353,6 +355,7 @@ def test_a_different_input_sends_nothing_even_when_the_journal_has_unsent_rows(
     offline = make_client(base_uri=closed_port_url)
     first = offline.messages.send_batch(rows, journal=journal)
     assert first.counts == {"rejected": 250}
+    first.close()
 
     changed = other(rows)
     with pytest.raises(JournalMismatchError):
@@ -432,6 +435,7 @@ def test_a_broken_connection_makes_its_chunk_unknown_never_resent(
     assert result.counts == {"accepted": 200, "unknown": 100}
     assert not result.ok
     assert all("maybe_sent" in result.rows[i].error for i in range(100, 200))
+    result.close()
     assert sandbox.requests_seen(SEND) == 3  # the send was not retried
     expected = {f"row {i}" for i in range(300) if stored or not 100 <= i < 200}
     assert contents(sandbox) == Counter(expected)
@@ -453,6 +457,7 @@ def test_a_5xx_on_a_send_makes_its_chunk_unknown(basic, sandbox, tmp_path):
     assert result.counts == {"accepted": 200, "unknown": 100}
     assert {r.outcome for r in result.rows[100:200]} == {"unknown"}
     assert all("503" in result.rows[i].error for i in range(100, 200))
+    result.close()
     assert sandbox.requests_seen(SEND) == 3  # a 5xx send is not retried
     # The sandbox's status fault answers without processing: those rows were not stored,
     # but the client cannot know that, so it must not claim either way.
@@ -472,6 +477,7 @@ def test_an_undecodable_2xx_send_answer_is_unknown_not_rejected(basic, sandbox, 
 
     first = basic.messages.send_batch(rows, journal=journal)
     counts, errors = dict(first.counts), {r.error for r in first.rows}
+    first.close()
     basic.messages.send_batch(rows, journal=journal)
     stored = contents(sandbox)
 
