@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from message_media_messages import SandboxServer
+from message_media_messages import MessageMediaMessagesClient, SandboxServer
 from message_media_messages.cli import main
 
 SEND = "/v1/messages"
@@ -176,3 +176,23 @@ def test_an_unusable_journal_is_exit_2_with_one_line(sandbox, state, tmp_path, c
     assert (code, out) == (2, ""), err
     assert err == f"messagemedia: error: cannot use the journal {journal}: it is {cause}\n"
     assert sandbox.requests_seen(SEND) == 0
+
+
+def test_a_journal_held_by_another_run_is_exit_2_naming_the_holder(sandbox, state, tmp_path):
+    path, journal = rows_file(tmp_path, 5), tmp_path / "journal.db"
+    client = MessageMediaMessagesClient(sandbox.api_key, sandbox.api_secret, base_uri=sandbox.url)
+    held = client.messages.send_batch(
+        [{"destination_number": "+61491570156", "content": "held"}], journal=str(journal)
+    )  # the result holds the journal until it is closed
+    try:
+        before = sandbox.requests_seen(SEND)
+        code, out, err = done(cli(env_for(sandbox, state), "batch", path, "--journal", journal))
+    finally:
+        held.close()
+
+    assert (code, out) == (2, ""), err
+    assert err.startswith("messagemedia: error: ") and err.count("\n") == 1, err
+    assert str(journal) in err and f"pid {os.getpid()}" in err, err
+    assert "Traceback" not in err
+    assert sandbox.requests_seen(SEND) == before  # the second run sent nothing
+    assert stored(sandbox) == Counter()
