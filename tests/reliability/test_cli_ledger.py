@@ -103,13 +103,16 @@ def test_progress_hands_over_each_row_once_and_a_resumed_run_only_its_own(
     seen: list[BatchRow] = []
     journal = str(tmp_path / "journal.db")
     with MessageMediaMessagesClient(sandbox.api_key, sandbox.api_secret, base_uri=sandbox.url) as c:
-        result = c.messages.send_batch(
+        with c.messages.send_batch(
             rows, concurrency=3, journal=journal, on_progress=lambda p: seen.extend(p.rows)
-        )
-        assert sorted(seen, key=lambda r: r.index) == list(result.rows)
-        assert {r.outcome for r in seen} == {"accepted", "invalid", "rejected"}
+        ) as result:  # closing it releases the journal for the run below
+            assert sorted(seen, key=lambda r: r.index) == list(result.rows)
+            assert {r.outcome for r in seen} == {"accepted", "invalid", "rejected"}
         again: list[BatchRow] = []
-        c.messages.send_batch(rows, journal=journal, on_progress=lambda p: again.extend(p.rows))
+        with c.messages.send_batch(
+            rows, journal=journal, on_progress=lambda p: again.extend(p.rows)
+        ):
+            pass
     assert sorted(r.index for r in again) == [3, 120]  # accepted rows are not repeated
 
 

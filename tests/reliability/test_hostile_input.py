@@ -426,7 +426,7 @@ ENDPOINTS: dict[str, tuple[Callable[[Any], Any], Expect]] = {
     ),
     "cancel_scheduled_message": (
         lambda c: c["messages"].cancel_scheduled_message(MESSAGE_ID),
-        lambda r: r is None or isinstance(r, (dict, list, str, int, float, bool)),  # decoded JSON
+        lambda r: r == "" or isinstance(r, (dict, list, str, int, float, bool)),  # '' or JSON
     ),
     "check_credits_remaining": (
         lambda c: c["messages"].check_credits_remaining(),
@@ -443,7 +443,7 @@ ENDPOINTS: dict[str, tuple[Callable[[Any], Any], Expect]] = {
         lambda c: c["reports"].confirm_delivery_reports_as_received(
             {"delivery_report_ids": [MESSAGE_ID]}
         ),
-        lambda r: r is None,
+        lambda r: r == "" or isinstance(r, (dict, list, str, int, float, bool)),  # '' or JSON
     ),
     "check_replies": (
         lambda c: c["replies"].check_replies(),
@@ -451,7 +451,7 @@ ENDPOINTS: dict[str, tuple[Callable[[Any], Any], Expect]] = {
     ),
     "confirm_replies_as_received": (
         lambda c: c["replies"].confirm_replies_as_received({"reply_ids": [MESSAGE_ID]}),
-        lambda r: r is None,
+        lambda r: r == "" or isinstance(r, (dict, list, str, int, float, bool)),  # '' or JSON
     ),
 }
 
