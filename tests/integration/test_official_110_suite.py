@@ -6,7 +6,8 @@ The 1.1.0 wheel ships its controller tests (a top-level ``tests`` package). They
 ``controller.http_call_back`` to a response catcher, build bodies with
 ``APIHelper.json_deserialize`` and assert on ``status_code``, ``headers`` and ``raw_body``
 (API.md 6.9, 9). They are copied out of the 1.1.0 venv (built by ``test_official_sdk``)
-and run with our Python; the only change is the base URI, set the official way.
+and run with our Python; the only change is the base URI, set the official way (and, on
+Python 3.12+, which removed it, the ``assertEquals`` alias those tests use).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from message_media_messages.sandbox import SandboxServer
 
 RUNNER = (
     "import sys, unittest\n"
+    "if not hasattr(unittest.TestCase, 'assertEquals'):  # removed by Python 3.12, used in 2017\n"
+    "    unittest.TestCase.assertEquals = unittest.TestCase.assertEqual\n"
     "from message_media_messages.configuration import Configuration\n"
     "Configuration.base_uri = sys.argv[1]  # the one change: the API root\n"
     "unittest.main(module=None, argv=['1.1.0', 'discover', '-s', 'tests', '-t', '.', '-v'])\n"

@@ -25,6 +25,7 @@ from test_official_sdk import (
     official_venv,
 )
 
+import message_media_messages
 from message_media_messages.sandbox import SandboxServer
 
 OBSERVER = Path(__file__).resolve().parent / "official" / "observe_returns.py"
@@ -61,9 +62,8 @@ def observe(python: str, names: str) -> tuple[dict[str, Any], str]:
 
 def ours(names: str) -> dict[str, Any]:
     steps, sdk_file = observe(sys.executable, names)
-    assert Path(sdk_file).resolve().parent == Path(__file__).resolve().parents[2] / (
-        "message_media_messages"
-    )
+    # The package this test process imports (the checkout, or tox's installed copy).
+    assert Path(sdk_file).resolve() == Path(message_media_messages.__file__).resolve()
     return steps
 
 
