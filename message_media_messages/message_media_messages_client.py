@@ -43,7 +43,8 @@ class MessageMediaMessagesClient:
         auth_password: the API secret.
         use_hmac_authentication: sign requests with HMAC instead of Basic auth (1.1.0's
             spelling `use_hmac_autentication=` is accepted too).
-        config: a complete `Configuration` instead of the keyword settings below.
+        config: a complete `Configuration` instead of the credentials and the settings
+            below (passing any of them beside it raises `ConfigurationError`).
         retry_policy: replaces the default `RetryPolicy(max_retries=max_retries)`.
         http_call_back: a 2.x `HttpCallBack` called before and after each attempt.
         **settings: any `Configuration` field: `base_uri`, `region`, `account_id`,
@@ -74,6 +75,10 @@ class MessageMediaMessagesClient:
                 use_hmac_authentication,
                 timeout=timeout,
                 **settings,
+            )
+        else:
+            _refuse_beside_config(
+                auth_user_name, auth_password, use_hmac_authentication, timeout, settings
             )
         self.config = config
         self._transport = Transport(
@@ -150,6 +155,32 @@ class MessageMediaMessagesClient:
     def __repr__(self) -> str:
         scheme = "hmac" if self.config.use_hmac_authentication else "basic"
         return f"<MessageMediaMessagesClient {redact_url(str(self.config.base_uri))} auth={scheme}>"
+
+
+def _refuse_beside_config(
+    key: str | None,
+    secret: str | None,
+    use_hmac: bool,
+    timeout: Timeout,
+    settings: Mapping[str, Any],
+) -> None:
+    """Refuse settings passed beside `config=`, which would otherwise be silently ignored.
+
+    Raises:
+        ConfigurationError: naming each such argument (never its value).
+    """
+    given = [name for name, value in (("auth_user_name", key), ("auth_password", secret))
+             if value is not None]  # fmt: skip
+    if use_hmac:
+        given.append("use_hmac_authentication")
+    if timeout != DEFAULT_TIMEOUT:
+        given.append("timeout")
+    given += sorted(settings)
+    if given:
+        raise ConfigurationError(
+            f"config= is a complete Configuration: set {', '.join(given)} on it, not beside "
+            "it (they would be ignored)"
+        )
 
 
 def _hmac_alias(official: bool, misspelt: Any) -> bool:

@@ -8,7 +8,8 @@ from .base import StringEnum
 class Status2Enum(StringEnum):
     """Status of a message as reported by a delivery report.
 
-    The official SDK's values come first, in its order; the 2026 spec's additions follow.
+    The official SDK's values come first, in its order; the 2026 spec's additions follow
+    (its delivery-report status is the same 14-value list as the message status).
 
     Attributes:
         ENROUTE: received by the gateway, being processed.
@@ -22,6 +23,10 @@ class Status2Enum(StringEnum):
         PROCESSING: being processed by the gateway.
         READ: read on the handset (where the channel reports it).
         UNDEFINED: the API could not say.
+        QUEUED: accepted, not yet processed (the 2026 spec lists it for reports too).
+        PROCESSED: processed by the gateway.
+        SCHEDULED: waiting for its scheduled time.
+        CANCELLED: a scheduled message that was cancelled.
     """
 
     ENROUTE = "enroute"
@@ -35,3 +40,7 @@ class Status2Enum(StringEnum):
     PROCESSING = "processing"
     READ = "read"
     UNDEFINED = "undefined"
+    QUEUED = "queued"
+    PROCESSED = "processed"
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"

@@ -21,7 +21,7 @@ from message_media_messages.models import DeliveryReport, GetMessageStatusRespon
                              "failed", "held", "processing", "read", "undefined")),
         (models.Status2Enum, ("enroute", "failed", "submitted", "delivered", "expired",
                               "rejected", "undeliverable", "held", "processing", "read",
-                              "undefined")),
+                              "undefined", "queued", "processed", "scheduled", "cancelled")),
     ],
 )  # fmt: skip
 def test_enums_are_string_constants(enum: type[models.StringEnum], values: tuple[str, ...]) -> None:
@@ -49,11 +49,19 @@ def test_unknown_enum_values_from_the_server_are_kept() -> None:
 SPEC_2026 = Path(__file__).resolve().parents[1] / "sandbox" / "specs" / "openapi-messages-2026.yaml"
 
 
-def _spec_status_values() -> set[str]:
-    """The message status enum as the bundled 2026 spec lists it (read as text: no YAML dep)."""
+def _spec_status_values(after: str = "") -> set[str]:
+    """The first status enum after `after` in the bundled 2026 spec (read as text: no YAML dep)."""
     text = SPEC_2026.read_text(encoding="utf-8")
+    text = text.split(after, 1)[1] if after else text
     block = text.split("title: Status\n", 1)[1].split("type: string", 1)[0]
     return {line.strip()[2:] for line in block.splitlines() if line.strip().startswith("- ")}
+
+
+def test_delivery_report_status_enum_covers_the_2026_spec() -> None:
+    reported = _spec_status_values(after="\n  /v1/delivery_reports:\n")
+    assert {"delivered", "queued", "processed", "scheduled", "cancelled"} <= reported
+    assert reported <= set(models.Status2Enum.values())
+    assert set(models.Status2Enum.values()) - reported == {"undeliverable"}
 
 
 def test_status_enums_cover_the_2026_spec_and_keep_undeliverable() -> None:

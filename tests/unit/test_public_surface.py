@@ -169,6 +169,20 @@ def test_auth_is_a_package_as_in_the_official_wheel():
     assert "basic_authorization" in namespace
 
 
+def test_auth_star_import_gives_auth_manager_in_a_fresh_interpreter():
+    # 2.1.3's `__all__ = ['auth_manager.py']` meant the submodule; a fresh process, as the
+    # submodule would be an attribute of the package once anything had imported it.
+    code = (
+        "from message_media_messages.http.auth import *\n"
+        "print(auth_manager.AuthManager.__name__, basic_authorization('k', 's'))\n"
+        "print(sorted(n for n in ('hashlib', 'base64', 'hmac', 'formatdate') if n in dir()))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["AuthManager Basic azpz", "[]"]
+
+
 def test_api_helper_json_round_trip_on_stdlib_json():
     from message_media_messages.api_helper import APIHelper
     from message_media_messages.models.confirm_replies_as_received_request import (

@@ -8,6 +8,19 @@ import hmac
 from email.utils import formatdate
 
 HMAC_ALGORITHMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256}
+# What `from message_media_messages.http.auth import *` gives: the signing functions and,
+# as the official `__all__` meant (it listed "auth_manager.py", which raised), the
+# `auth_manager` submodule; never the stdlib modules imported here.
+__all__ = [
+    "HMAC_ALGORITHMS",
+    "auth_manager",
+    "basic_authorization",
+    "content_md5",
+    "hmac_headers",
+    "hmac_signature",
+    "http_date",
+    "signing_string",
+]
 
 
 def http_date(epoch_seconds: float) -> str:
