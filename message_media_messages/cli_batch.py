@@ -18,6 +18,7 @@ from message_media_messages import (
     cli_output,
     cli_progress,
 )
+from message_media_messages.ledger import UNKNOWN
 
 if TYPE_CHECKING:
     from message_media_messages import BatchResult
@@ -92,6 +93,12 @@ def _status(summary: cli_output.RowSummary, result: BatchResult) -> int:
         return EXIT_PARTIAL
     if result.error is not None:  # e.g. bad credentials (1) or an unreachable API (3)
         return cli_errors.failure(result.error)
+    unknown = summary.counts[UNKNOWN]
+    if unknown:  # in flight when an earlier run stopped: maybe sent, as `send` exits 3
+        print(f"{PROG}: connection failed: none of the {summary.total} rows was accepted: "
+              f"{unknown} were in flight when an earlier run stopped and may have been sent "
+              "(never sent again: check their status)", file=sys.stderr)  # fmt: skip
+        return cli_errors.EXIT_CONNECTION
     return cli_errors.failure(InputError(f"none of the {summary.total} rows is valid"))
 
 
