@@ -18,7 +18,6 @@ from message_media_messages import (
     cli_output,
     cli_progress,
 )
-from message_media_messages.ledger import UNKNOWN
 
 if TYPE_CHECKING:
     from message_media_messages import BatchResult
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
 Output = cli_output.Output
 InputError = cli_errors.InputError
 Client = MessageMediaMessagesClient
+UNKNOWN = "unknown"  # a BatchRow outcome: the row may have been sent
 
 PROG, EXIT_OK, EXIT_PARTIAL = cli_errors.PROG, cli_errors.EXIT_OK, cli_errors.EXIT_PARTIAL
 FINAL_STATUSES = frozenset(

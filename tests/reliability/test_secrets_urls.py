@@ -61,6 +61,19 @@ def test_a_refused_base_uri_does_not_echo_its_password():
     assert leaks({URL_PASSWORD}, [str(caught.value), repr(caught.value)]) == []
 
 
+@pytest.mark.parametrize(
+    "tail",
+    ["h.example:99999", "h.example:port", "[zz]", " h.example", "[::1", "h.example\r\n", "h:0"],
+)
+def test_a_base_uri_urllib3_cannot_parse_is_a_configuration_error_without_its_password(tail):
+    # A bad port, host or IPv6 literal (or a stray CRLF) once escaped as urllib3's
+    # LocationParseError or a ValueError, quoting the whole URL, password included.
+    uri = f"http://user:{URL_PASSWORD}@{tail}"
+    with pytest.raises(ConfigurationError) as caught:
+        MessageMediaMessagesClient(KEY, SECRET, base_uri=uri)
+    assert URL_PASSWORD not in str(caught.value) and "user:***@" in str(caught.value)
+
+
 def test_transport_error_texts_redact_a_quoted_proxy_url():
     err = APIConnectionError(
         f"could not connect: proxy http://squid:{PROXY_PASSWORD}@10.0.0.9:3128 refused",
