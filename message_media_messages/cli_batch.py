@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 Output = cli_output.Output
 InputError = cli_errors.InputError
 Client = MessageMediaMessagesClient
+UNKNOWN = "unknown"  # a BatchRow outcome: the row may have been sent
 
 PROG, EXIT_OK, EXIT_PARTIAL = cli_errors.PROG, cli_errors.EXIT_OK, cli_errors.EXIT_PARTIAL
 FINAL_STATUSES = frozenset(
@@ -92,6 +93,12 @@ def _status(summary: cli_output.RowSummary, result: BatchResult) -> int:
         return EXIT_PARTIAL
     if result.error is not None:  # e.g. bad credentials (1) or an unreachable API (3)
         return cli_errors.failure(result.error)
+    unknown = summary.counts[UNKNOWN]
+    if unknown:  # in flight when an earlier run stopped: maybe sent, as `send` exits 3
+        print(f"{PROG}: connection failed: none of the {summary.total} rows was accepted: "
+              f"{unknown} were in flight when an earlier run stopped and may have been sent "
+              "(never sent again: check their status)", file=sys.stderr)  # fmt: skip
+        return cli_errors.EXIT_CONNECTION
     return cli_errors.failure(InputError(f"none of the {summary.total} rows is valid"))
 
 

@@ -45,6 +45,7 @@ ENV_SETTINGS = {
 }
 # What an HTTP header value may carry: printable Latin-1, no control characters at all.
 _NOT_HEADER_SAFE = re.compile(r"[^\x20-\x7e\xa0-\xff]")
+_NOT_URL_SAFE = re.compile(r"[\s\x00-\x1f\x7f]")  # no URL holds these (urlsplit drops some)
 _PACKAGE = __name__.partition(".")[0]
 _CHARACTER_NAMES = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)", "\x00": "a NUL",
                     "\t": "a tab"}  # fmt: skip
@@ -140,10 +141,7 @@ class Configuration:
         return region
 
     def _check(self) -> None:
-        parts = urlsplit(str(self.base_uri))
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            shown = redact_url(repr(self.base_uri))
-            raise ConfigurationError(f"base_uri must be an http(s) URL, not {shown}")
+        _check_base_uri(str(self.base_uri))
         if self.hmac_algorithm not in HMAC_ALGORITHMS:
             raise ConfigurationError(f"hmac_algorithm must be one of {HMAC_ALGORITHMS}")
         if not isinstance(self.max_retries, int) or self.max_retries < 0:
@@ -319,6 +317,18 @@ def _legacy_base_uri() -> str:
     """`Configuration.base_uri` as legacy code may have set it on the class."""
     value = Configuration.__dict__.get("base_uri")
     return value if isinstance(value, str) and value else DEFAULT_BASE_URI
+
+
+def _check_base_uri(uri: str) -> None:
+    """Refuse a base URI that is not a usable http(s) URL (its password never shown)."""
+    try:
+        parts = urlsplit(uri)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+        usable = usable and parts.port != 0 and not _NOT_URL_SAFE.search(uri)
+    except ValueError:  # a bad IPv6 literal, a port that is not a number in 0-65535
+        usable = False
+    if not usable:
+        raise ConfigurationError(f"base_uri must be an http(s) URL, not {redact_url(repr(uri))}")
 
 
 def _check_timeout(value: object) -> Timeout:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -45,8 +46,31 @@ class JournalLock:
     def release(self) -> None:
         """Release the lock (idempotent)."""
         if self.fd is not None:
+            _held.pop(self.fd, None)
             os.close(self.fd)  # closing the descriptor releases the lock
             self.fd = None
+
+
+_held: dict[int, JournalLock] = {}  # descriptor -> the lock this process holds through it
+
+
+def _drop_inherited_locks() -> None:
+    """In a forked child: close the copies of the parent's lock descriptors.
+
+    A flock belongs to the open file, which a child shares: kept open, a child that
+    outlives a killed parent would hold its journal. Closing a copy (never LOCK_UN)
+    leaves the parent's lock as it is.
+    """
+    for held in list(_held.values()):
+        fd, held.fd = held.fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):  # already closed by the child's own code
+                os.close(fd)
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_drop_inherited_locks)
 
 
 def lock(path: str) -> JournalLock:
@@ -77,7 +101,8 @@ def lock(path: str) -> JournalLock:
     if sys.platform != "win32":  # msvcrt's lock keeps others from reading the record
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(record).encode(), 0)
-    return JournalLock(fd)
+    held = _held[fd] = JournalLock(fd)
+    return held
 
 
 def _try_lock(fd: int) -> bool:

@@ -13,9 +13,15 @@ from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as u3
 
 from ..configuration import DEFAULT_MAX_RESPONSE_BYTES, check_header_value
-from ..exceptions.api_exception import APIConnectionError, APITimeoutError, TransportError
+from ..exceptions.api_exception import (
+    APIConnectionError,
+    APITimeoutError,
+    ConfigurationError,
+    TransportError,
+)
 from . import retry
 from .deadline import Attempt, DeadlineSocket, begin_attempt, current_attempt, end_attempt
+from .http_redaction import redact_url
 from .http_request import HttpRequest
 from .http_response import HttpResponse
 from .interim import FinalResponse
@@ -106,7 +112,12 @@ class Transport:
         self._tls = _tls_pool_kwargs(verify_setting) if https else {}
         # Through a proxy, plain HTTP is forwarded (absolute URL); HTTPS is tunnelled.
         self._absolute = bool(self._proxy) and not https
-        self._open()
+        try:
+            self._open()
+        except ValueError as exc:  # urllib3 quotes the URL it cannot use, password included
+            shown = redact_url(repr(self._proxy))
+            cause = redact_url(str(exc))
+            raise ConfigurationError(f"the proxy {shown} cannot be used: {cause}") from None
         _live.add(self)
 
     def _open(self) -> None:

@@ -13,6 +13,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,3 +164,30 @@ def test_follow_into_a_closed_pipe_stops_without_confirming_the_unprinted(
         assert "Traceback" not in err and "BrokenPipeError" not in err
         left = c.delivery_reports.check_delivery_reports().delivery_reports or []
         assert len(left) == waiting  # none was printed, so none was confirmed
+
+
+def test_a_rerun_whose_rows_were_all_in_flight_is_not_called_invalid(
+    sandbox: SandboxServer, tmp_path: Path
+):
+    # A run killed while its only request was unanswered: its rows may have been sent. The
+    # rerun resumes them as unknown (never sent again), which is no input error (exit 2).
+    env = {**environment(sandbox.url, sandbox.api_key, sandbox.api_secret),
+           "MESSAGEMEDIA_STATE_DIR": str(tmp_path / "state")}  # fmt: skip
+    rows = csv_file(tmp_path / "in.csv", [(n, "hi") for n in OK_NUMBERS])
+    sandbox.fail_next("hang", path="/v1/messages", method="POST", seconds=3.0)
+    first = subprocess.Popen([*CLI, "batch", str(rows), "--no-progress"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while sandbox.requests_seen("/v1/messages") < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sandbox.requests_seen("/v1/messages") == 1
+    finally:
+        first.kill()
+        first.wait(timeout=60)
+    rerun = run(env, "--json", "batch", rows, "--no-progress")
+    assert json.loads(rerun.stdout)["counts"] == {"unknown": 3}
+    assert rerun.returncode == 3, rerun.stderr
+    assert "is valid" not in rerun.stderr
+    assert "3 were in flight when an earlier run stopped" in rerun.stderr
+    assert sandbox.requests_seen("/v1/messages") == 1  # nothing sent again

@@ -10,6 +10,8 @@ read another process's answer.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from collections import Counter
@@ -46,3 +48,32 @@ def test_forked_children_never_share_the_parents_connections() -> None:
         }  # fmt: skip
         ids = [r[2] for r in records]
         assert len(set(ids)) == len(ids)  # no answer was read twice
+
+
+HOLDER = Path(__file__).parent / "scripts" / "fork_holder.py"
+
+
+def test_a_child_forked_by_a_killed_holder_does_not_keep_its_journal(tmp_path: Path) -> None:
+    journal = str(tmp_path / "batch.journal")
+    with SandboxServer() as sandbox:
+        holder = subprocess.Popen(
+            [sys.executable, str(HOLDER), sandbox.url, sandbox.api_key, sandbox.api_secret,
+             journal],
+            stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert holder.stdout is not None
+        worker = int(holder.stdout.readline())
+        try:
+            assert holder.wait(timeout=120) == -signal.SIGKILL
+            os.kill(worker, 0)  # the holder's forked child is still running
+            with MessageMediaMessagesClient(
+                sandbox.api_key, sandbox.api_secret, base_uri=sandbox.url
+            ) as client:
+                rows = [{"content": f"row {i}", "destination_number": "+61491570156"}
+                        for i in range(3)]  # fmt: skip
+                with client.messages.send_batch(rows, journal=journal) as rerun:
+                    assert rerun.counts == {"accepted": 3}  # resumed from the journal
+            assert sandbox.requests_seen("/v1/messages") == 1  # nothing was sent twice
+        finally:
+            os.kill(worker, signal.SIGKILL)
+            holder.stdout.close()

@@ -61,6 +61,36 @@ def test_a_refused_base_uri_does_not_echo_its_password():
     assert leaks({URL_PASSWORD}, [str(caught.value), repr(caught.value)]) == []
 
 
+@pytest.mark.parametrize(
+    "tail",
+    ["h.example:99999", "h.example:port", "[zz]", " h.example", "[::1", "h.example\r\n", "h:0"],
+)
+def test_a_base_uri_urllib3_cannot_parse_is_a_configuration_error_without_its_password(tail):
+    # A bad port, host or IPv6 literal (or a stray CRLF) once escaped as urllib3's
+    # LocationParseError or a ValueError, quoting the whole URL, password included.
+    uri = f"http://user:{URL_PASSWORD}@{tail}"
+    with pytest.raises(ConfigurationError) as caught:
+        MessageMediaMessagesClient(KEY, SECRET, base_uri=uri)
+    assert URL_PASSWORD not in str(caught.value) and "user:***@" in str(caught.value)
+
+
+@pytest.mark.parametrize("tail", ["h.example:99999", "h.example:port", " h.example", "[zz]"])
+@pytest.mark.parametrize("from_environment", [False, True])
+def test_a_proxy_urllib3_cannot_use_is_a_configuration_error_without_its_password(
+    tail, from_environment, monkeypatch
+):
+    # urllib3 raised LocationParseError or ValueError, quoting the proxy URL's password.
+    proxy = f"http://user:{PROXY_PASSWORD}@{tail}"
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    if from_environment:
+        monkeypatch.setenv("HTTPS_PROXY", proxy)
+    settings = {} if from_environment else {"proxies": {"https": proxy}}
+    with pytest.raises(ConfigurationError) as caught:
+        MessageMediaMessagesClient(KEY, SECRET, base_uri="https://api.example.com", **settings)
+    assert PROXY_PASSWORD not in str(caught.value) and "user:***@" in str(caught.value)
+
+
 def test_transport_error_texts_redact_a_quoted_proxy_url():
     err = APIConnectionError(
         f"could not connect: proxy http://squid:{PROXY_PASSWORD}@10.0.0.9:3128 refused",
