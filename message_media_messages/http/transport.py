@@ -105,7 +105,11 @@ class Transport:
         self._read, self._max_body = timeout[1], max_response_bytes
         self._pool_maxsize = pool_maxsize
         self._timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
-        self._base = urllib3.util.parse_url(base_uri)
+        try:  # stricter than the configuration's urlsplit check on Python 3.10 ("[zz]")
+            self._base = urllib3.util.parse_url(base_uri)
+        except ValueError:  # urllib3 quotes the URL it cannot use, password included
+            shown = redact_url(repr(base_uri))
+            raise ConfigurationError(f"base_uri must be an http(s) URL, not {shown}") from None
         self._proxy = requests.utils.select_proxy(base_uri, settings["proxies"])
         verify_setting = settings["verify"] if settings["verify"] is not None else True
         https = self._base.scheme == "https"
