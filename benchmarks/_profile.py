@@ -19,7 +19,7 @@ from typing import Any
 
 from _clients import HttpClientClient, SDKClient
 
-from message_media_messages import validation
+from message_media_messages import _validation as validation
 from message_media_messages.models.get_message_status_response import GetMessageStatusResponse
 from message_media_messages.models.send_messages_response import SendMessagesResponse
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .configuration import SDK_VERSION as __version__
-from .models.lazy import lazy_names
+from .models._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .batch import BatchResult as BatchResult
+    from .batch import BatchRow as BatchRow
     from .configuration import Configuration as Configuration
     from .exceptions import (
         APIConnectionError as APIConnectionError,
@@ -62,7 +63,6 @@ if TYPE_CHECKING:
         ValidationError as ValidationError,
     )
     from .http.retry import RetryPolicy as RetryPolicy
-    from .ledger import BatchRow as BatchRow
     from .message_media_messages_client import (
         MessageMediaMessagesClient as MessageMediaMessagesClient,
     )
@@ -104,7 +104,7 @@ _HOMES = {
     "RetryPolicy": "http.retry",
     "SandboxServer": "sandbox",
     "BatchResult": "batch",
-    "BatchRow": "ledger",
+    "BatchRow": "batch",
     **dict.fromkeys(
         [
             "APIConnectionError",

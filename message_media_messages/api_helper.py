@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .models.base import to_json
+from .models._base import to_json
 
 
 class APIHelper:

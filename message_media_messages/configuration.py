@@ -15,7 +15,7 @@ from typing import ClassVar, NamedTuple
 from urllib.parse import urlsplit
 
 from .exceptions.api_exception import ConfigurationError
-from .http.http_redaction import redact_url
+from .http._redaction import redact_url
 
 SDK_VERSION = "3.0.0"
 # The default is the host the seed, every official SDK and all code in use call; the 2026

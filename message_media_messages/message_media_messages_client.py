@@ -18,7 +18,7 @@ from .controllers.base_controller import Core
 from .controllers.messages_controller import MessagesController
 from .exceptions.api_exception import ConfigurationError
 from .http import auth
-from .http.http_redaction import redact_url
+from .http._redaction import redact_url
 from .http.http_request import HttpRequest
 from .http.retry import RetryPolicy
 from .http.transport import Transport

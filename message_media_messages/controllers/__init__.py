@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..models.lazy import lazy_names
+from ..models._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .base_controller import BaseController as BaseController

@@ -10,7 +10,7 @@ from ..models.confirm_delivery_reports_as_received_request import (
     ConfirmDeliveryReportsAsReceivedRequest,
 )
 from ..models.delivery_report import DeliveryReport
-from .feed_controller import FeedController
+from ._feed import FeedController
 
 
 class DeliveryReportsController(FeedController[DeliveryReport]):

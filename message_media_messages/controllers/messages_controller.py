@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .. import validation
+from .. import _validation as validation
 from ..exceptions.api_exception import APIException, BadRequestError
 from ..exceptions.send_messages_400_response_exception import SendMessages400ResponseException
 from ..models.cancel_scheduled_message_request import CancelScheduledMessageRequest
@@ -18,7 +18,7 @@ from ..models.status_enum import StatusEnum
 from .base_controller import BaseController, json_object, path_for
 
 if TYPE_CHECKING:  # batch pulls in sqlite3 and threads: loaded on first use
-    from ..batch import BatchProgress, BatchResult
+    from ..batch._sender import BatchProgress, BatchResult
 
 
 class MessagesController(BaseController):
@@ -81,7 +81,7 @@ class MessagesController(BaseController):
             JournalUnusableError: the path is not a journal of ours, or cannot be used.
             JournalWriteError: a journal write failed mid-run; the batch stopped.
         """
-        from ..batch import send_batch
+        from ..batch._sender import send_batch
 
         return send_batch(
             functools.partial(self._send_wire, account_header=account_header),

@@ -8,7 +8,7 @@ from typing import Any
 from ..models.check_replies_response import CheckRepliesResponse
 from ..models.confirm_replies_as_received_request import ConfirmRepliesAsReceivedRequest
 from ..models.reply import Reply
-from .feed_controller import FeedController
+from ._feed import FeedController
 
 
 class RepliesController(FeedController[Reply]):

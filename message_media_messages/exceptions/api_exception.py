@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..http._redaction import redact_url
 from ..http.http_context import HttpContext
-from ..http.http_redaction import redact_url
 
 
 class MessageMediaError(Exception):

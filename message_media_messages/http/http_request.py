@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from .http_redaction import redact_headers, redact_url
+from ._redaction import redact_headers, redact_url
 
 
 class HttpRequest:

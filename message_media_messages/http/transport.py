@@ -20,11 +20,11 @@ from ..exceptions.api_exception import (
     TransportError,
 )
 from . import retry
-from .deadline import Attempt, DeadlineSocket, begin_attempt, current_attempt, end_attempt
-from .http_redaction import redact_url
+from ._deadline import Attempt, DeadlineSocket, begin_attempt, current_attempt, end_attempt
+from ._interim import FinalResponse
+from ._redaction import redact_url
 from .http_request import HttpRequest
 from .http_response import HttpResponse
-from .interim import FinalResponse
 
 _CHUNK = 64 * 1024  # bytes read at a time from a body of unknown length
 # Failures only connecting raises: nothing of the request was written yet.

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .lazy import lazy_names
+from ._lazy import lazy_names
 
 if TYPE_CHECKING:
-    from .base import Model as Model
-    from .base import StringEnum as StringEnum
+    from ._base import Model as Model
+    from ._base import StringEnum as StringEnum
     from .cancel_scheduled_message_request import (
         CancelScheduledMessageRequest as CancelScheduledMessageRequest,
     )
@@ -57,14 +57,14 @@ _HOMES = {
     "FormatEnum": "format_enum",
     "GetMessageStatusResponse": "get_message_status_response",
     "Message": "message",
-    "Model": "base",
+    "Model": "_base",
     "Reply": "reply",
     "SendMessagesRequest": "send_messages_request",
     "SendMessagesResponse": "send_messages_response",
     "SourceNumberTypeEnum": "source_number_type_enum",
     "Status2Enum": "status_2_enum",
     "StatusEnum": "status_enum",
-    "StringEnum": "base",
+    "StringEnum": "_base",
     "VendorAccountId": "vendor_account_id",
 }
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .base import Model
+from ._base import Model
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import StringEnum
+from ._base import StringEnum
 
 
 class StatusEnum(StringEnum):

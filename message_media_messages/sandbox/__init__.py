@@ -58,11 +58,11 @@ the body), ``malformed_json`` (processed; right status, invalid JSON body), ``ht
 
 from __future__ import annotations
 
-from .accounts import DEFAULT_API_KEY, DEFAULT_API_SECRET
-from .cli import main
-from .faults import KINDS as FAULT_KINDS
-from .lifecycle import MAGIC_NUMBERS
-from .server import SandboxServer
+from ._accounts import DEFAULT_API_KEY, DEFAULT_API_SECRET
+from ._cli import main
+from ._faults import KINDS as FAULT_KINDS
+from ._lifecycle import MAGIC_NUMBERS
+from ._server import SandboxServer
 
 __all__ = [
     "DEFAULT_API_KEY",

@@ -1,6 +1,6 @@
 """Entry point of ``python -m message_media_messages.sandbox``."""
 
-from .cli import main
+from ._cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -6,8 +6,8 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 import pytest
 
 from message_media_messages.models import DeliveryReport, Reply
-from message_media_messages.sandbox import rsa
-from message_media_messages.sandbox.webhooks import WebhookDispatcher
+from message_media_messages.sandbox import _rsa as rsa
+from message_media_messages.sandbox._webhooks import WebhookDispatcher
 from message_media_messages.webhooks import make_wsgi_app
 
 DELIVERY_REPORT = {

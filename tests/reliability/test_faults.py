@@ -29,7 +29,7 @@ from message_media_messages.exceptions.api_exception import (
     TransportError,
 )
 from message_media_messages.http.retry import RetryPolicy
-from message_media_messages.sandbox.faults import KINDS
+from message_media_messages.sandbox._faults import KINDS
 
 
 def _load_matrix() -> ModuleType:

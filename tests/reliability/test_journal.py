@@ -27,7 +27,7 @@ from message_media_messages import (
     MessageMediaMessagesClient,
     SandboxServer,
 )
-from message_media_messages.journal import APPLICATION_ID, fingerprint
+from message_media_messages.batch._journal import APPLICATION_ID, fingerprint
 
 SCRIPT = Path(__file__).parent / "scripts" / "journal_run.py"
 SEND = "/v1/messages"

@@ -12,7 +12,7 @@ import pytest
 from sandbox_helpers import ApiClient, Resp, hmac_headers, message
 
 from message_media_messages.sandbox import SandboxServer
-from message_media_messages.sandbox.auth import (
+from message_media_messages.sandbox._auth import (
     build_signing_string,
     compute_signature,
     content_md5,

@@ -16,7 +16,7 @@ import pytest
 from sandbox_helpers import ApiClient, control, message
 
 from message_media_messages.sandbox import SandboxServer, main
-from message_media_messages.sandbox.rsa import generate_private_key, private_key_to_pem
+from message_media_messages.sandbox._rsa import generate_private_key, private_key_to_pem
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ import pytest
 from sandbox_helpers import ApiClient, Receiver, message
 
 from message_media_messages.sandbox import MAGIC_NUMBERS, SandboxServer
-from message_media_messages.sandbox.rsa import generate_private_key
+from message_media_messages.sandbox._rsa import generate_private_key
 
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
 DR_FIELDS = {

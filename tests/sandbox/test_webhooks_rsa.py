@@ -24,8 +24,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric import rsa as crypto_rsa
 
-from message_media_messages.sandbox import webhooks
-from message_media_messages.sandbox.rsa import (
+from message_media_messages.sandbox import _webhooks as webhooks
+from message_media_messages.sandbox._rsa import (
     PrivateKey,
     generate_private_key,
     load_pem_private_key,
@@ -33,7 +33,7 @@ from message_media_messages.sandbox.rsa import (
     public_key_b64,
     sign,
 )
-from message_media_messages.sandbox.webhooks import WebhookDispatcher
+from message_media_messages.sandbox._webhooks import WebhookDispatcher
 
 DIGESTS = ("SHA224", "SHA256", "SHA512")
 HASHES: dict[str, hashes.HashAlgorithm] = {

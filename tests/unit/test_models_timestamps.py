@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from message_media_messages.models import timestamps
-from message_media_messages.models.timestamps import (
+from message_media_messages.models import _timestamps as timestamps
+from message_media_messages.models._timestamps import (
     coerce_timestamp,
     format_timestamp,
     parse_timestamp,

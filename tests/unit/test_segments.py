@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from message_media_messages.segments import Segments, analyze
+from message_media_messages.batch._segments import Segments, analyze
 
 BASIC = (
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"

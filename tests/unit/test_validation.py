@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from message_media_messages._validation import message_problems, send_body, wire_message
 from message_media_messages.exceptions.api_exception import Problem, ValidationError
 from message_media_messages.models import Message
-from message_media_messages.validation import message_problems, send_body, wire_message
 
 UTC = timezone.utc
 PLUS_TEN = timezone(timedelta(hours=10))

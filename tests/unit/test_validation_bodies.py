@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from message_media_messages._validation import cancel_body, confirm_body, message_id, send_body
 from message_media_messages.exceptions.api_exception import ValidationError
 from message_media_messages.models import (
     CancelScheduledMessageRequest,
@@ -16,7 +17,6 @@ from message_media_messages.models import (
     Message,
     SendMessagesRequest,
 )
-from message_media_messages.validation import cancel_body, confirm_body, message_id, send_body
 
 OK = {"content": "Hello", "destination_number": "+61491570156"}
 

@@ -9,15 +9,15 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from message_media_messages.exceptions.api_exception import ValidationError
-from message_media_messages.models import Message, SendMessagesResponse
-from message_media_messages.validation import (
+from message_media_messages._validation import (
     cancel_body,
     confirm_body,
     message_id,
     message_problems,
     send_body,
 )
+from message_media_messages.exceptions.api_exception import ValidationError
+from message_media_messages.models import Message, SendMessagesResponse
 
 KNOWN = [
     "content", "destination_number", "callback_url", "delivery_report", "format",

@@ -7,9 +7,9 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from message_media_messages import cli_errors
+from . import _exit
 
-InputError = cli_errors.InputError
+InputError = _exit.InputError
 
 TEXT_COLUMNS = (
     *("content", "destination_number", "source_number", "format", "scheduled"),

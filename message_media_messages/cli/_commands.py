@@ -6,14 +6,16 @@ import argparse
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from message_media_messages import MessageMediaMessagesClient, cli_errors, cli_output
+from message_media_messages import MessageMediaMessagesClient
 
-Output = cli_output.Output
-InputError = cli_errors.InputError
+from . import _exit, _output
+
+Output = _output.Output
+InputError = _exit.InputError
 Client = MessageMediaMessagesClient
 Command = Callable[[Client, argparse.Namespace, Output], int]
 
-PROG, EXIT_OK = cli_errors.PROG, cli_errors.EXIT_OK
+PROG, EXIT_OK = _exit.PROG, _exit.EXIT_OK
 SEND_FIELDS = {  # message field -> `send` option
     "destination_number": "to",
     "content": "text",
@@ -39,14 +41,14 @@ def send(client: Client, args: argparse.Namespace, out: Output) -> int:
         (m.message_id, m.status, m.destination_number, m.format) for m in response.messages or []
     ]
     columns = ("message_id", "status", "destination_number", "format")
-    out.show(response.to_dictionary(), cli_output.table(columns, rows))
+    out.show(response.to_dictionary(), _output.table(columns, rows))
     return EXIT_OK
 
 
 def status(client: Client, args: argparse.Namespace, out: Output) -> int:
     """`status MESSAGE_ID`: print the message's current status."""
     data = client.messages.get_message_status(args.message_id).to_dictionary()
-    out.show(data, cli_output.fields(data))
+    out.show(data, _output.fields(data))
     return EXIT_OK
 
 
@@ -61,7 +63,7 @@ def cancel(client: Client, args: argparse.Namespace, out: Output) -> int:
 def credits(client: Client, args: argparse.Namespace, out: Output) -> int:
     """`credits`: print the prepaid credits remaining."""
     data = client.messages.check_credits_remaining()
-    out.show(data, cli_output.fields(data) if isinstance(data, Mapping) else str(data))
+    out.show(data, _output.fields(data) if isinstance(data, Mapping) else str(data))
     return EXIT_OK
 
 
@@ -84,8 +86,8 @@ def _feed_command(kind: str, listing: str) -> Command:
             raise InputError("--limit and --poll-interval go with --follow")
         response = getattr(resource, f"check_{listing}")()
         items = getattr(response, listing) or []
-        lines = [cli_output.event_line(kind, item) for item in items]
-        text = "\n".join([cli_output.event_header(), *lines])
+        lines = [_output.event_line(kind, item) for item in items]
+        text = "\n".join([_output.event_header(), *lines])
         out.show(response.to_dictionary(), text if lines else f"no unconfirmed {plural}")
         return EXIT_OK
 
@@ -97,11 +99,11 @@ def _follow(resource: Any, kind: str, args: argparse.Namespace, out: Output) -> 
     items = resource.iter_unconfirmed(
         follow=True, poll_interval=args.poll_interval or 5.0, limit=args.limit
     )
-    out.note(cli_output.event_header())
+    out.note(_output.event_header())
     try:
         for item in items:
             out.event(kind, item)
-    except (KeyboardInterrupt, cli_errors.OutputClosed):
+    except (KeyboardInterrupt, _exit.OutputClosed):
         pass  # the normal ways to stop following: Ctrl-C, or `| head` closing stdout
     finally:
         items.close()  # confirms what was handed over before the one being printed

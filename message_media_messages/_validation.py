@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ._rules import FIELD_RULES, JSON_RULE, REQUIRED, is_json, utf8_ok
 from .exceptions.api_exception import Problem, ValidationError
-from .models.base import Model
+from .models._base import Model
+from .models._timestamps import utc_text
 from .models.message import Message
-from .models.message_rules import FIELD_RULES, JSON_RULE, REQUIRED, is_json, utf8_ok
 from .models.send_messages_request import SendMessagesRequest
-from .models.timestamps import utc_text
 
 MAX_MESSAGES = 100
 MAX_IDS = 100

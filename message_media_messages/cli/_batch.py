@@ -9,25 +9,19 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from message_media_messages import (
-    MessageMediaMessagesClient,
-    cli_errors,
-    cli_input,
-    cli_journal,
-    cli_ledger,
-    cli_output,
-    cli_progress,
-)
+from message_media_messages import MessageMediaMessagesClient
+
+from . import _exit, _input, _journal, _ledger, _output, _progress
 
 if TYPE_CHECKING:
     from message_media_messages import BatchResult
 
-Output = cli_output.Output
-InputError = cli_errors.InputError
+Output = _output.Output
+InputError = _exit.InputError
 Client = MessageMediaMessagesClient
 UNKNOWN = "unknown"  # a BatchRow outcome: the row may have been sent
 
-PROG, EXIT_OK, EXIT_PARTIAL = cli_errors.PROG, cli_errors.EXIT_OK, cli_errors.EXIT_PARTIAL
+PROG, EXIT_OK, EXIT_PARTIAL = _exit.PROG, _exit.EXIT_OK, _exit.EXIT_PARTIAL
 FINAL_STATUSES = frozenset(
     {"delivered", "failed", "expired", "rejected", "undeliverable", "cancelled"}
 )
@@ -39,25 +33,25 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
         raise InputError("--watch cannot be combined with --dry-run")
     if args.watch_timeout is not None and not args.watch:
         raise InputError("--watch-timeout needs --watch")
-    total = sum(1 for _ in cli_input.read_messages(args.file))  # check it all before sending
-    args.journal = cli_journal.choose(args, client)
-    ledger = cli_ledger.LedgerFile(args.ledger, args.dry_run) if args.ledger else None
+    total = sum(1 for _ in _input.read_messages(args.file))  # check it all before sending
+    args.journal = _journal.choose(args, client)
+    ledger = _ledger.LedgerFile(args.ledger, args.dry_run) if args.ledger else None
     desc = "checking" if args.dry_run else "sending"
-    progress = None if args.no_progress else cli_progress.Progress(total, desc)
+    progress = None if args.no_progress else _progress.Progress(total, desc)
     try:
         result = client.messages.send_batch(
-            cli_input.read_messages(args.file),
+            _input.read_messages(args.file),
             concurrency=args.concurrency,
             journal=args.journal,
             dry_run=args.dry_run,
             on_progress=functools.partial(_on_progress, ledger, progress),
         )
         with ledger.rewrite() if ledger else contextlib.nullcontext() as handle:
-            summary = cli_output.summarize(
+            summary = _output.summarize(
                 result.rows, handle, dry_run=args.dry_run, keep_all=out.json
             )
     except KeyboardInterrupt:
-        cli_journal.interrupted(args.journal)
+        _journal.interrupted(args.journal)
         raise
     finally:
         if progress:
@@ -65,18 +59,18 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
         if ledger:
             ledger.close()
     context = {name: getattr(args, name) for name in ("file", "dry_run", "ledger", "journal")}
-    document = cli_output.batch_document(summary, result, context)
+    document = _output.batch_document(summary, result, context)
     if args.watch:
         document = {"type": "batch", **document}
-    out.show(document, cli_output.batch_text(summary, result, args.dry_run), line=args.watch)
+    out.show(document, _output.batch_text(summary, result, args.dry_run), line=args.watch)
     if args.watch:
-        with contextlib.suppress(cli_errors.OutputClosed):  # `| head`: stop following
+        with contextlib.suppress(_exit.OutputClosed):  # `| head`: stop following
             _watch(client, set(summary.accepted), args, out)
     return _status(summary, result)
 
 
 def _on_progress(
-    ledger: cli_ledger.LedgerFile | None, progress: cli_progress.Progress | None, update: Any
+    ledger: _ledger.LedgerFile | None, progress: _progress.Progress | None, update: Any
 ) -> None:
     """Write the rows just settled to the ledger (first: they must not be lost), then show."""
     if ledger:
@@ -85,27 +79,27 @@ def _on_progress(
         progress(update)
 
 
-def _status(summary: cli_output.RowSummary, result: BatchResult) -> int:
+def _status(summary: _output.RowSummary, result: BatchResult) -> int:
     """0 when every row is fine, 4 when only some are, else what stopped them all (as `send`)."""
     if not summary.failures:
         return EXIT_OK
     if len(summary.failures) < summary.total:
         return EXIT_PARTIAL
     if result.error is not None:  # e.g. bad credentials (1) or an unreachable API (3)
-        return cli_errors.failure(result.error)
+        return _exit.failure(result.error)
     unknown = summary.counts[UNKNOWN]
     if unknown:  # in flight when an earlier run stopped: maybe sent, as `send` exits 3
         print(f"{PROG}: connection failed: none of the {summary.total} rows was accepted: "
               f"{unknown} were in flight when an earlier run stopped and may have been sent "
               "(never sent again: check their status)", file=sys.stderr)  # fmt: skip
-        return cli_errors.EXIT_CONNECTION
-    return cli_errors.failure(InputError(f"none of the {summary.total} rows is valid"))
+        return _exit.EXIT_CONNECTION
+    return _exit.failure(InputError(f"none of the {summary.total} rows is valid"))
 
 
 def _watch(client: Client, pending: set[str], args: argparse.Namespace, out: Output) -> None:
     """Follow reports and replies (printing and confirming) until `pending` are all final."""
     timeout = 60.0 if args.watch_timeout is None else args.watch_timeout
-    watch = cli_output.Watch(len(pending), timeout)
+    watch = _output.Watch(len(pending), timeout)
     out.note(watch.banner())
     deadline = last_sweep = time.monotonic()
     deadline += timeout
@@ -133,7 +127,7 @@ def _watch(client: Client, pending: set[str], args: argparse.Namespace, out: Out
         print(f"{PROG}: {watch.timed_out()}", file=sys.stderr)
 
 
-def _sweep(client: Client, pending: set[str], watch: cli_output.Watch) -> None:
+def _sweep(client: Client, pending: set[str], watch: _output.Watch) -> None:
     """Status of up to 50 pending messages (those without delivery reports end here)."""
     for message_id in sorted(pending)[:50]:
         status = client.messages.get_message_status(message_id).status

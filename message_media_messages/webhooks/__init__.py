@@ -5,17 +5,12 @@
 
 from __future__ import annotations
 
-from .webhook_app import Handler as Handler
-from .webhook_app import WebhookApp, make_wsgi_app
-from .webhook_payloads import Body as Body
-from .webhook_payloads import Callback as Callback
-from .webhook_payloads import (
-    WebhookPayloadError,
-    parse_callback,
-    parse_delivery_report,
-    parse_reply,
-)
-from .webhook_signatures import DIGEST_TYPES, WebhookSignatureError, verify_signature
+from ._app import Handler as Handler
+from ._app import WebhookApp, make_wsgi_app
+from ._payloads import Body as Body
+from ._payloads import Callback as Callback
+from ._payloads import WebhookPayloadError, parse_callback, parse_delivery_report, parse_reply
+from ._signatures import DIGEST_TYPES, WebhookSignatureError, verify_signature
 
 __all__ = ["DIGEST_TYPES", "WebhookApp", "WebhookPayloadError", "WebhookSignatureError"]
 __all__ += ["make_wsgi_app", "parse_callback", "parse_delivery_report", "parse_reply"]

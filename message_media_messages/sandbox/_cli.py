@@ -10,10 +10,10 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from .accounts import DEFAULT_API_KEY, DEFAULT_API_SECRET
-from .lifecycle import MAGIC_NUMBERS
-from .rsa import PrivateKey, load_pem_private_key
-from .server import SandboxServer
+from ._accounts import DEFAULT_API_KEY, DEFAULT_API_SECRET
+from ._lifecycle import MAGIC_NUMBERS
+from ._rsa import PrivateKey, load_pem_private_key
+from ._server import SandboxServer
 
 __all__ = ["build_parser", "main"]
 

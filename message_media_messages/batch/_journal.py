@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from .exceptions.api_exception import JournalLockedError, JournalUnusableError
+from ..exceptions.api_exception import JournalLockedError, JournalUnusableError
 
 if sys.platform == "win32":
     import msvcrt

@@ -8,10 +8,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .lifecycle import UNREACHABLE
-from .rules import clean_message, is_destination, validate_cancel, validate_ids, validate_send
-from .store import Store
-from .wire import (
+from ._lifecycle import UNREACHABLE
+from ._rules import clean_message, is_destination, validate_cancel, validate_ids, validate_send
+from ._store import Store
+from ._wire import (
     GENERIC_400,
     ApiRequest,
     ApiResponse,

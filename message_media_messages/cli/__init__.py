@@ -11,23 +11,16 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from message_media_messages import (
-    MessageMediaMessagesClient,
-    SandboxServer,
-    __version__,
-    cli_batch,
-    cli_commands,
-    cli_errors,
-    cli_journal,
-    cli_output,
-)
+from message_media_messages import MessageMediaMessagesClient, SandboxServer, __version__
 
-Output = cli_output.Output
-InputError = cli_errors.InputError
+from . import _batch, _commands, _exit, _journal, _output
+
+Output = _output.Output
+InputError = _exit.InputError
 Client = MessageMediaMessagesClient
-Command = cli_commands.Command
+Command = _commands.Command
 
-PROG = cli_errors.PROG
+PROG = _exit.PROG
 _GLOBAL_VALUE_OPTIONS = ("--base-url", "--account")
 DESCRIPTION = (
     "Send and track messages with the MessageMedia Messages API. Credentials come from "
@@ -95,7 +88,7 @@ def _add_batch_parser(sub: Any, common: list[Any]) -> None:
     add("file", metavar="FILE", help="CSV with a header row, or .jsonl/.ndjson")
     add("--concurrency", type=_positive(int), default=1, metavar="N", help="parallel requests")
     add("--journal", metavar="PATH", help="resume file (default: one per FILE and account, "
-        f"in ${cli_journal.STATE_ENV} or ~/.local/state/messagemedia/journals)")  # fmt: skip
+        f"in ${_journal.STATE_ENV} or ~/.local/state/messagemedia/journals)")  # fmt: skip
     add("--no-journal", action="store_true", help="keep no journal: a rerun sends every row again")
     add("--new-run", action="store_true", help="send a FILE whose default journal completed, again")
     add("--dry-run", action="store_true", help="validate and count segments; send nothing")
@@ -185,13 +178,13 @@ def _sandbox(account: str | None) -> Iterator[SandboxServer]:
 # ---------------------------------------------------------------- main
 
 COMMANDS: dict[str, Command] = {
-    "send": cli_commands.send,
-    "status": cli_commands.status,
-    "cancel": cli_commands.cancel,
-    "credits": cli_commands.credits,
-    "reports": cli_commands.reports,
-    "replies": cli_commands.replies,
-    "batch": cli_batch.run,
+    "send": _commands.send,
+    "status": _commands.status,
+    "cancel": _commands.cancel,
+    "credits": _commands.credits,
+    "reports": _commands.reports,
+    "replies": _commands.replies,
+    "batch": _batch.run,
 }
 
 
@@ -210,7 +203,7 @@ def _run_sandbox(args: argparse.Namespace, sandbox_args: list[str]) -> int:
     try:
         return sandbox.main(sandbox_args)
     except SystemExit as exc:  # its argparse: -h or a bad option
-        return exc.code if isinstance(exc.code, int) else cli_errors.EXIT_USAGE
+        return exc.code if isinstance(exc.code, int) else _exit.EXIT_USAGE
 
 
 @contextlib.contextmanager
@@ -233,19 +226,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args, sandbox_args = _parse(sys.argv[1:] if argv is None else list(argv))
     except SystemExit as exc:  # argparse: --help, --version or a usage error
-        return exc.code if isinstance(exc.code, int) else cli_errors.EXIT_USAGE
+        return exc.code if isinstance(exc.code, int) else _exit.EXIT_USAGE
     except BrokenPipeError:  # --help into a closed pipe
-        cli_errors.detach(sys.stdout)
-        return cli_errors.EXIT_PIPE
+        _exit.detach(sys.stdout)
+        return _exit.EXIT_PIPE
     out = Output(args.json, sys.stdout)
     try:
         if sandbox_args is not None:
             return _run_sandbox(args, sandbox_args)
         with _debug_log(args.debug), _client(args) as client:
             return COMMANDS[args.command](client, args, out)
-    except cli_errors.OutputClosed:  # stdout gone before the command knew its status
-        return cli_errors.EXIT_PIPE
+    except _exit.OutputClosed:  # stdout gone before the command knew its status
+        return _exit.EXIT_PIPE
     except (Exception, KeyboardInterrupt) as exc:  # one line on stderr, never a traceback
         if args.debug:
             traceback.print_exc()
-        return cli_errors.failure(exc)
+        return _exit.failure(exc)

@@ -10,8 +10,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .clock import SandboxClock, iso_utc
-from .lifecycle import (
+from ._clock import SandboxClock, iso_utc
+from ._lifecycle import (
     AUTO_REPLY,
     FINAL_STATUSES,
     NO_CREDIT_CODE,
@@ -22,7 +22,7 @@ from .lifecycle import (
     final_code_for,
     outcome_for,
 )
-from .rules import parse_timestamp
+from ._rules import parse_timestamp
 
 __all__ = ["Sink", "Store"]
 

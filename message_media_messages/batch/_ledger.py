@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from . import journal
-from .exceptions.api_exception import JournalWriteError
+from ..exceptions.api_exception import JournalWriteError
+from . import _journal as journal
 
 ACCEPTED, INVALID, REJECTED, UNKNOWN, VALID = "accepted", "invalid", "rejected", "unknown", "valid"
 IN_FLIGHT = "in_flight"  # journal only: written before a chunk is sent, settled after

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar, overload
 
-from .timestamps import coerce_timestamp, format_timestamp, parse_timestamp
+from ._timestamps import coerce_timestamp, format_timestamp, parse_timestamp
 
 M = TypeVar("M", bound="Model")
 

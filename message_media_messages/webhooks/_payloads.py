@@ -6,9 +6,9 @@ import json
 from collections.abc import Mapping
 from typing import Any, TypeAlias, TypeVar
 
-from .exceptions.api_exception import MessageMediaError
-from .models.delivery_report import DeliveryReport
-from .models.reply import Reply
+from ..exceptions.api_exception import MessageMediaError
+from ..models.delivery_report import DeliveryReport
+from ..models.reply import Reply
 
 __all__ = ["Body", "Callback", "WebhookPayloadError", "parse_callback", "parse_delivery_report"]
 __all__ += ["parse_reply"]

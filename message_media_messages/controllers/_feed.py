@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
-from .. import polling, validation
-from ..models.base import Model
+from .. import _validation as validation
+from ..models._base import Model
+from . import _polling as polling
 from .base_controller import BaseController
 
 T = TypeVar("T", bound=Model)

@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timezone
 
-from .accounts import Account, AccountRegistry
-from .wire import ApiRequest
+from ._accounts import Account, AccountRegistry
+from ._wire import ApiRequest
 
 __all__ = [
     "AuthResult",

@@ -8,15 +8,13 @@ import os
 import re
 import sys
 
-from message_media_messages import (
-    JournalUnusableError,
-    MessageMediaMessagesClient,
-    cli_errors,
-    journal,
-)
+from message_media_messages import JournalUnusableError, MessageMediaMessagesClient
+from message_media_messages.batch import journal_completed, set_journal_aside
+
+from . import _exit
 
 STATE_ENV = "MESSAGEMEDIA_STATE_DIR"
-InputError = cli_errors.InputError
+InputError = _exit.InputError
 
 
 def state_folder() -> str:
@@ -63,11 +61,11 @@ def choose(args: argparse.Namespace, client: MessageMediaMessagesClient) -> str 
         return str(args.journal) if args.journal else None
     path = default_path(args.file, client)
     if args.new_run:
-        aside = journal.set_aside(path)
+        aside = set_journal_aside(path)
         if aside:
-            print(f"{cli_errors.PROG}: the earlier run's journal is now {aside}", file=sys.stderr)
+            print(f"{_exit.PROG}: the earlier run's journal is now {aside}", file=sys.stderr)
         return path
-    finished = journal.completed(path)
+    finished = journal_completed(path)
     if finished:
         raise InputError(
             f"{args.file} was already sent to this account: that run completed at {finished} "
@@ -79,6 +77,6 @@ def choose(args: argparse.Namespace, client: MessageMediaMessagesClient) -> str 
 def interrupted(path: str | None) -> None:
     """Say how to resume after Ctrl-C (stderr)."""
     if path:
-        print(f"{cli_errors.PROG}: what was sent is recorded in the journal {path}: "
+        print(f"{_exit.PROG}: what was sent is recorded in the journal {path}: "
               "run the same command again to resume (no row is sent twice)",
               file=sys.stderr)  # fmt: skip

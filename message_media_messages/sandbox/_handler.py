@@ -16,10 +16,10 @@ from socketserver import TCPServer
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from . import control
-from .app import SandboxApp
-from .faults import Fault, broken_json, html_response, status_response
-from .wire import GENERIC_400, JSON_TYPE, ApiRequest, ApiResponse, error_response
+from . import _control as control
+from ._app import SandboxApp
+from ._faults import Fault, broken_json, html_response, status_response
+from ._wire import GENERIC_400, JSON_TYPE, ApiRequest, ApiResponse, error_response
 
 __all__ = ["SandboxHTTPServer", "SandboxHandler"]
 

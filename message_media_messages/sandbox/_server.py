@@ -8,14 +8,14 @@ from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from .accounts import DEFAULT_API_KEY, DEFAULT_API_SECRET, AccountRegistry
-from .app import SandboxApp, SandboxOptions
-from .clock import SandboxClock
-from .faults import make_fault
-from .handler import SandboxHTTPServer
-from .rsa import PrivateKey, load_pem_private_key
-from .rules import validate_content
-from .webhooks import WebhookDispatcher
+from ._accounts import DEFAULT_API_KEY, DEFAULT_API_SECRET, AccountRegistry
+from ._app import SandboxApp, SandboxOptions
+from ._clock import SandboxClock
+from ._faults import make_fault
+from ._handler import SandboxHTTPServer
+from ._rsa import PrivateKey, load_pem_private_key
+from ._rules import validate_content
+from ._webhooks import WebhookDispatcher
 
 __all__ = ["SandboxServer"]
 

@@ -7,13 +7,13 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from .accounts import AccountRegistry
-from .api import decode_request, resolve
-from .auth import Authenticator, AuthResult, claimed_scheme
-from .clock import SandboxClock
-from .faults import Fault, FaultPlan
-from .store import Sink, Store
-from .wire import ApiRequest, ApiResponse, auth_failure
+from ._accounts import AccountRegistry
+from ._api import decode_request, resolve
+from ._auth import Authenticator, AuthResult, claimed_scheme
+from ._clock import SandboxClock
+from ._faults import Fault, FaultPlan
+from ._store import Sink, Store
+from ._wire import ApiRequest, ApiResponse, auth_failure
 
 __all__ = ["SandboxApp", "SandboxOptions"]
 

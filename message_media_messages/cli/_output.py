@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from message_media_messages import cli_errors
+from . import _exit
 
 OK_OUTCOMES = frozenset({"accepted", "valid"})
 LEDGER_COLUMNS = ("index", "outcome", "message_id", "error")
@@ -39,7 +39,7 @@ class Output:
         record = event_record(kind, item)
         self._write(dumps(record, line=True) if self.json else event_line(kind, item))
         if self.closed:
-            raise cli_errors.OutputClosed("stdout was closed")
+            raise _exit.OutputClosed("stdout was closed")
 
     def note(self, text: str) -> None:
         """Human-only text (nothing in --json mode)."""
@@ -53,7 +53,7 @@ class Output:
             print(text, file=self.stream, flush=True)
         except BrokenPipeError:
             self.closed = True
-            cli_errors.detach(self.stream)
+            _exit.detach(self.stream)
 
 
 @dataclass

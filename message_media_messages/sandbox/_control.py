@@ -6,13 +6,13 @@ import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .api import decode_json
-from .faults import make_fault
-from .rules import validate_content
-from .wire import ApiRequest, ApiResponse, error_response, json_response, not_found
+from ._api import decode_json
+from ._faults import make_fault
+from ._rules import validate_content
+from ._wire import ApiRequest, ApiResponse, error_response, json_response, not_found
 
 if TYPE_CHECKING:
-    from .app import SandboxApp
+    from ._app import SandboxApp
 
 __all__ = ["CONTROL_PREFIX", "handle"]
 

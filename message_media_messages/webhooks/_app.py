@@ -10,11 +10,11 @@ from dataclasses import KW_ONLY, dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import quote
 
-from .exceptions.api_exception import ConfigurationError
-from .models.delivery_report import DeliveryReport
-from .models.reply import Reply
-from .webhook_payloads import Callback, WebhookPayloadError, parse_callback
-from .webhook_signatures import KeyInput, WebhookSignatureError, load_public_key, verify_signature
+from ..exceptions.api_exception import ConfigurationError
+from ..models.delivery_report import DeliveryReport
+from ..models.reply import Reply
+from ._payloads import Callback, WebhookPayloadError, parse_callback
+from ._signatures import KeyInput, WebhookSignatureError, load_public_key, verify_signature
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment

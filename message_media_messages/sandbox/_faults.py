@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from .wire import ApiResponse, error_response
+from ._wire import ApiResponse, error_response
 
 __all__ = ["KINDS", "Fault", "FaultPlan", "broken_json", "html_response", "make_fault"]
 

@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from .format_enum import FormatEnum
-from .source_number_type_enum import SourceNumberTypeEnum
-from .timestamps import format_timestamp, remember, to_datetime
+from .models._timestamps import format_timestamp, remember, to_datetime
+from .models.format_enum import FormatEnum
+from .models.source_number_type_enum import SourceNumberTypeEnum
 
 Rules = tuple[str, ...]
 Check = Callable[[Any, Mapping[str, Any]], Rules]

@@ -9,9 +9,9 @@ import secrets
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
-from message_media_messages import cli_errors, cli_output
+from . import _exit, _output
 
-InputError = cli_errors.InputError
+InputError = _exit.InputError
 
 
 class LedgerFile:
@@ -33,7 +33,7 @@ class LedgerFile:
 
     def __init__(self, path: str, dry_run: bool) -> None:
         self.path, self.dry_run, self.live = path, dry_run, False
-        self.columns = cli_output.LEDGER_COLUMNS + (cli_output.DRY_RUN_COLUMNS if dry_run else ())
+        self.columns = _output.LEDGER_COLUMNS + (_output.DRY_RUN_COLUMNS if dry_run else ())
         if os.path.isdir(path):
             raise InputError(f"cannot write the ledger {path}: it is a directory")
         self._temp, self._file = self._create()
@@ -44,7 +44,7 @@ class LedgerFile:
         if not rows:
             return
         try:
-            self._writer.writerows(cli_output.row_record(row, self.dry_run) for row in rows)
+            self._writer.writerows(_output.row_record(row, self.dry_run) for row in rows)
             self._file.flush()
             if not self.live:
                 os.replace(self._temp, self.path)

@@ -9,8 +9,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import journal, validation
-from .exceptions.api_exception import (
+from .. import _validation as validation
+from ..exceptions.api_exception import (
     APIException,
     BadRequestError,
     ConfigurationError,
@@ -19,7 +19,10 @@ from .exceptions.api_exception import (
     MessageMediaError,
     ValidationError,
 )
-from .ledger import (
+from ..models.message import Message
+from ..models.send_messages_response import SendMessagesResponse
+from . import _journal as journal
+from ._ledger import (
     ACCEPTED,
     IN_FLIGHT,
     INVALID,
@@ -31,8 +34,6 @@ from .ledger import (
     Ledger,
     LedgerRows,
 )
-from .models.message import Message
-from .models.send_messages_response import SendMessagesResponse
 
 CHUNK_SIZE = 100  # the API's limit per send request
 WINDOW = 1000  # rows of an earlier run's journal read at a time
@@ -258,7 +259,7 @@ def send_batch(
     if not isinstance(concurrency, int) or concurrency < 1:
         raise ConfigurationError("concurrency must be a whole number >= 1")
     if dry_run:
-        from .dry_run import dry_run as measure  # a dry run needs none of the sending
+        from ._dry_run import dry_run as measure  # a dry run needs none of the sending
 
         return measure(messages, on_progress)
     run = _Run(send, Ledger(journal), concurrency, on_progress)

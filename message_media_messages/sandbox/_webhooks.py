@@ -15,7 +15,7 @@ from email.utils import formatdate
 from typing import Any, Literal
 from urllib.parse import SplitResult, urlsplit
 
-from .rsa import DIGESTS, PrivateKey, public_key_b64, sign
+from ._rsa import DIGESTS, PrivateKey, public_key_b64, sign
 
 __all__ = ["DeliveryRecord", "WebhookDispatcher"]
 

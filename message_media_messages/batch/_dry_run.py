@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .batch import WINDOW, BatchProgress, BatchResult, checked
-from .ledger import INVALID, VALID, BatchRow, Ledger
-from .models.message import Message
-from .segments import analyze
+from ..models.message import Message
+from ._ledger import INVALID, VALID, BatchRow, Ledger
+from ._segments import analyze
+from ._sender import WINDOW, BatchProgress, BatchResult, checked
 
 
 def dry_run(
