@@ -39,7 +39,7 @@ def now_text() -> str:
 
 @dataclass
 class JournalLock:
-    """This run's hold on a journal: an OS lock on ``PATH.lock``, released with the process."""
+    """This run's hold on a journal: an OS lock on `PATH.lock`, released with the process."""
 
     fd: int | None
 
@@ -76,7 +76,7 @@ if hasattr(os, "register_at_fork"):  # POSIX
 def lock(path: str) -> JournalLock:
     """Hold the journal at `path` for this run, or raise JournalLockedError naming the holder.
 
-    The lock is ``flock`` on ``PATH.lock`` (``msvcrt.locking`` on Windows): held per open
+    The lock is `flock` on `PATH.lock` (`msvcrt.locking` on Windows): held per open
     file, so a second run in the same process is refused too, and released by the OS when
     a process dies, so a killed run never blocks the next.
     """

@@ -68,7 +68,7 @@ class JournalError(MessageMediaError):
     """A batch journal cannot be used for this run; nothing of this input was sent.
 
     Attributes:
-        path: the journal file given to ``send_batch``.
+        path: the journal file given to `send_batch`.
     """
 
     def __init__(self, message: str, *, path: str | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Entry point of ``python -m message_media_messages.sandbox``."""
+"""Entry point of `python -m message_media_messages.sandbox`."""
 
 from ._cli import main
 

@@ -32,15 +32,15 @@ class AccountRegistry:
         """Register (or replace) an API key.
 
         Args:
-            key: The API key (the Basic user name / HMAC ``username``).
+            key: The API key (the Basic user name / HMAC `username`).
             secret: Its secret.
-            sub_accounts: Ids the key may select with the ``Account`` header.
+            sub_accounts: Ids the key may select with the `Account` header.
 
         Returns:
             The stored account.
 
         Raises:
-            ValueError: Empty key, or a key containing ``:`` (unusable with Basic auth).
+            ValueError: Empty key, or a key containing `:` (unusable with Basic auth).
         """
         if not key or ":" in key:
             raise ValueError("an API key must be non-empty and must not contain ':'")
@@ -50,7 +50,7 @@ class AccountRegistry:
         return account
 
     def get(self, key: str) -> Account | None:
-        """Return the account of ``key``, or None."""
+        """Return the account of `key`, or None."""
         return self._accounts.get(key)
 
     def first(self) -> Account:

@@ -26,11 +26,11 @@ class SandboxOptions:
     """Behaviour switches of the sandbox application.
 
     Attributes:
-        hmac_skew: Largest accepted HMAC ``Date`` drift from the wall clock, in seconds.
+        hmac_skew: Largest accepted HMAC `Date` drift from the wall clock, in seconds.
         max_body: Largest accepted request body in bytes; larger bodies get 400 (the
             documented codes have no 413, so the sandbox stays within them).
         initial_credits: Credits each account starts with.
-        tolerate_put_signed_as_post: Accept cancel PUTs whose HMAC signs ``POST``.
+        tolerate_put_signed_as_post: Accept cancel PUTs whose HMAC signs `POST`.
     """
 
     hmac_skew: float = 300.0
@@ -46,7 +46,7 @@ class SandboxApp:
         registry: The API keys.
         clock: The sandbox clock.
         options: Behaviour switches.
-        sink: Receives ``(callback_url, payload)`` for each webhook.
+        sink: Receives `(callback_url, payload)` for each webhook.
     """
 
     def __init__(

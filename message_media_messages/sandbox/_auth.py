@@ -40,10 +40,10 @@ class AuthResult:
 
     Attributes:
         account: The effective account (the sub-account if one was selected), None on failure.
-        scheme: ``basic``, ``hmac``, or the unsupported scheme word; None without a header.
+        scheme: `basic`, `hmac`, or the unsupported scheme word; None without a header.
         error: Why authentication failed, None on success.
-        legacy_put: The PUT was accepted with a signature over ``POST`` (official SDK bug).
-        authenticated: The credentials were good, but the ``Account`` header named an
+        legacy_put: The PUT was accepted with a signature over `POST` (official SDK bug).
+        authenticated: The credentials were good, but the `Account` header named an
             account they may not act for (403 rather than 401).
     """
 
@@ -66,10 +66,10 @@ def content_md5(body: bytes) -> str:
 
 
 def parse_hmac_params(text: str) -> dict[str, str] | None:
-    """Parse ``username="K", algorithm="...", headers="...", signature="..."``.
+    """Parse `username="K", algorithm="...", headers="...", signature="..."`.
 
     Args:
-        text: The Authorization value after the ``hmac`` scheme word.
+        text: The Authorization value after the `hmac` scheme word.
 
     Returns:
         Parameters keyed by lower-case name, or None if a required one is missing.
@@ -81,15 +81,15 @@ def parse_hmac_params(text: str) -> dict[str, str] | None:
 def build_signing_string(
     names: Sequence[str], headers: Mapping[str, str], request_line: str
 ) -> str | None:
-    """Build the HMAC signing string from the ``headers="..."`` list.
+    """Build the HMAC signing string from the `headers="..."` list.
 
     Args:
         names: Header names in signing order, written as the client listed them.
         headers: Request header values keyed by lower-case name.
-        request_line: ``METHOD /path HTTP/1.1``, used for the ``request-line`` entry.
+        request_line: `METHOD /path HTTP/1.1`, used for the `request-line` entry.
 
     Returns:
-        ``<name>: <value>`` lines (the name exactly as listed) and the request line, joined
+        `<name>: <value>` lines (the name exactly as listed) and the request line, joined
         with LF; None if a listed header is absent from the request.
     """
     lines = []
@@ -105,7 +105,7 @@ def build_signing_string(
 
 
 def compute_signature(secret: str, signing_string: str, algorithm: str) -> str:
-    """Return base64(HMAC(secret, signing_string)) with ``hmac-sha1`` or ``hmac-sha256``.
+    """Return base64(HMAC(secret, signing_string)) with `hmac-sha1` or `hmac-sha256`.
 
     Raises:
         KeyError: Unknown algorithm.
@@ -115,16 +115,16 @@ def compute_signature(secret: str, signing_string: str, algorithm: str) -> str:
 
 
 class Authenticator:
-    """Verify Basic and HMAC credentials and resolve the ``Account`` header.
+    """Verify Basic and HMAC credentials and resolve the `Account` header.
 
     Args:
         registry: The configured API keys.
-        wall: Wall clock (epoch seconds) that ``Date`` is compared with.
-        skew: Largest accepted difference between ``Date`` and the wall clock, in seconds.
-        tolerate_put_signed_as_post: Accept a PUT whose HMAC signs ``POST`` on the request
+        wall: Wall clock (epoch seconds) that `Date` is compared with.
+        skew: Largest accepted difference between `Date` and the wall clock, in seconds.
+        tolerate_put_signed_as_post: Accept a PUT whose HMAC signs `POST` on the request
             line, as the official SDKs (2.1.3 included) sign the cancel call. This mimics
             the real API's apparent tolerance (those SDKs are used in production); each
-            such request is flagged ``legacy_put`` so it can be counted.
+            such request is flagged `legacy_put` so it can be counted.
     """
 
     def __init__(
@@ -140,13 +140,13 @@ class Authenticator:
         self.tolerate_put_signed_as_post = tolerate_put_signed_as_post
 
     def authenticate(self, request: ApiRequest) -> AuthResult:
-        """Check the request's credentials and its ``Account`` header.
+        """Check the request's credentials and its `Account` header.
 
         Args:
             request: The parsed request (exact body bytes included).
 
         Returns:
-            The result; ``error`` explains a failure without revealing any secret.
+            The result; `error` explains a failure without revealing any secret.
         """
         header = request.headers.get("authorization", "").strip()
         scheme_word, _, rest = header.partition(" ")

@@ -1,4 +1,4 @@
-"""Command line: run the sandbox until Ctrl-C (``python -m message_media_messages.sandbox``)."""
+"""Command line: run the sandbox until Ctrl-C (`python -m message_media_messages.sandbox`)."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the sandbox until interrupted.
 
     Args:
-        argv: Arguments (``sys.argv[1:]`` when None).
+        argv: Arguments (`sys.argv[1:]` when None).
 
     Returns:
         Exit status: 0 after Ctrl-C, 1 if the server cannot start, 2 on bad arguments

@@ -1,4 +1,4 @@
-"""The sandbox clock: an injectable wall clock plus an offset moved by ``advance``."""
+"""The sandbox clock: an injectable wall clock plus an offset moved by `advance`."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ __all__ = ["SandboxClock", "iso_utc"]
 class SandboxClock:
     """Simulated time = wall time + an offset that only moves forward.
 
-    The wall part (``time.time`` unless injected) keeps flowing; ``advance`` adds to the
-    offset. HMAC ``Date`` checks use the wall part only, so moving simulated time forward
+    The wall part (`time.time` unless injected) keeps flowing; `advance` adds to the
+    offset. HMAC `Date` checks use the wall part only, so moving simulated time forward
     to release scheduled messages never breaks a client that signs with its real clock.
 
     Args:
-        wall: Source of wall time in epoch seconds; ``time.time`` when None.
+        wall: Source of wall time in epoch seconds; `time.time` when None.
     """
 
     def __init__(self, wall: Callable[[], float] | None = None) -> None:
@@ -46,7 +46,7 @@ class SandboxClock:
             seconds: How far to move; must be >= 0 (time never goes backwards).
 
         Raises:
-            ValueError: ``seconds`` is negative.
+            ValueError: `seconds` is negative.
         """
         if seconds < 0:
             raise ValueError("the sandbox clock cannot go backwards")
@@ -60,13 +60,13 @@ class SandboxClock:
 
 
 def iso_utc(epoch: float) -> str:
-    """Format epoch seconds as the API does: ISO 8601 UTC, milliseconds, ``Z``.
+    """Format epoch seconds as the API does: ISO 8601 UTC, milliseconds, `Z`.
 
     Args:
         epoch: Seconds since the Unix epoch.
 
     Returns:
-        A string such as ``2016-11-03T11:49:02.807Z``.
+        A string such as `2016-11-03T11:49:02.807Z`.
     """
     moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

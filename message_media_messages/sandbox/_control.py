@@ -1,4 +1,4 @@
-"""The unauthenticated ``/_sandbox/`` control endpoints (advance, replies, faults, reset...)."""
+"""The unauthenticated `/_sandbox/` control endpoints (advance, replies, faults, reset...)."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ _ROUTES: Mapping[str, Mapping[str, Action]] = {
 def handle(app: SandboxApp, request: ApiRequest) -> ApiResponse:
     """Serve one control request (no auth, never faulted, not counted).
 
-    An empty body counts as ``{}``; any Content-Type is accepted, for curl's sake.
+    An empty body counts as `{}`; any Content-Type is accepted, for curl's sake.
 
     Args:
         app: The sandbox application.

@@ -34,7 +34,7 @@ class Fault:
     """One scripted failure.
 
     Attributes:
-        kind: One of ``KINDS``.
+        kind: One of `KINDS`.
         remaining: How many more matching requests it applies to.
         path: Path prefix the request path must start with (None: any API path).
         method: HTTP method the request must have (None: any).
@@ -79,7 +79,7 @@ def _number(name: str, value: Any, *, low: float, high: float) -> float:
 
 
 def _check_opts(kind: str, opts: dict[str, Any]) -> dict[str, Any]:
-    """Fill in defaults and validate the options of ``kind``."""
+    """Fill in defaults and validate the options of `kind`."""
     unknown = sorted(set(opts) - set(_OPTIONS[kind]))
     if unknown:
         raise ValueError(f"unknown option(s) for {kind!r}: {', '.join(unknown)}")
@@ -105,12 +105,12 @@ def make_fault(
     """Build a validated fault.
 
     Args:
-        kind: One of ``KINDS``.
+        kind: One of `KINDS`.
         count: How many matching requests it applies to (>= 1).
-        path: Path prefix to match, e.g. ``/v1/messages`` (None: every API path).
+        path: Path prefix to match, e.g. `/v1/messages` (None: every API path).
         method: HTTP method to match (None: any).
-        **opts: Options of the kind: ``status``/``retry_after`` (status), ``status`` (html),
-            ``seconds``/``process`` (hang), ``interval`` (trickle).
+        **opts: Options of the kind: `status`/`retry_after` (status), `status` (html),
+            `seconds`/`process` (hang), `interval` (trickle).
 
     Returns:
         The fault.
@@ -170,7 +170,7 @@ class FaultPlan:
 
 
 def status_response(fault: Fault) -> ApiResponse:
-    """The JSON error answer of a ``status`` fault (with ``Retry-After`` if requested)."""
+    """The JSON error answer of a `status` fault (with `Retry-After` if requested)."""
     retry_after = fault.opts["retry_after"]
     headers = []
     if retry_after is not None:
@@ -195,5 +195,5 @@ def html_response(status: int) -> ApiResponse:
 
 
 def broken_json(body: bytes) -> bytes:
-    """Return a body that is not valid JSON: the first half of ``body`` (never empty)."""
+    """Return a body that is not valid JSON: the first half of `body` (never empty)."""
     return body[: len(body) // 2] if len(body) >= 2 else b'{"messages": ['

@@ -117,7 +117,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
 
     def __getattr__(self, name: str) -> Any:
-        """Route every other method too (``do_BREW``...), so that it gets a JSON 405/404."""
+        """Route every other method too (`do_BREW`...), so that it gets a JSON 405/404."""
         if name.startswith("do_"):
             return self.do_GET
         raise AttributeError(name)
@@ -213,7 +213,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self._write(response, close=True)
 
     def _abort(self, reset: bool) -> None:
-        """Close without answering; with ``reset`` the close sends a TCP RST."""
+        """Close without answering; with `reset` the close sends a TCP RST."""
         self._responded = True
         self.close_connection = True
         if reset:

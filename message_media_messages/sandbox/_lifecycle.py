@@ -57,13 +57,13 @@ _MOVING = frozenset({"queued", "enroute", "submitted"})
 
 
 def outcome_for(destination: str) -> str:
-    """Return the final status a message to ``destination`` will reach.
+    """Return the final status a message to `destination` will reach.
 
     Args:
         destination: An E.164 number.
 
     Returns:
-        ``delivered`` unless the last three digits are a magic failure suffix.
+        `delivered` unless the last three digits are a magic failure suffix.
     """
     return _OUTCOMES.get(destination[-3:], "delivered")
 
@@ -75,13 +75,13 @@ def final_code_for(destination: str) -> str | None:
         destination: An E.164 number.
 
     Returns:
-        ``414`` for a ``904`` number (failed: destination unreachable), otherwise None.
+        `414` for a `904` number (failed: destination unreachable), otherwise None.
     """
     return _FINAL_CODES.get(destination[-3:])
 
 
 def next_status(current: str, outcome: str) -> str | None:
-    """Return the status after ``current`` on the way to ``outcome``.
+    """Return the status after `current` on the way to `outcome`.
 
     Args:
         current: The message's status now.
@@ -106,8 +106,8 @@ class MessageState:
         fields: The cleaned request fields, echoed in responses.
         status: The current status.
         outcome: The final status it will reach (from the magic numbers).
-        due: Epoch of ``scheduled``, if any.
-        expires: Epoch of ``message_expiry_timestamp``, if any.
+        due: Epoch of `scheduled`, if any.
+        expires: Epoch of `message_expiry_timestamp`, if any.
         final_code: DR error_code overriding the outcome's usual one.
     """
 
@@ -125,10 +125,10 @@ class MessageState:
         return {**self.fields, "message_id": self.message_id, "status": self.status}
 
     def transition(self, now: float) -> tuple[str, str] | None:
-        """Return the next (status, DR error_code) at simulated time ``now``, or None.
+        """Return the next (status, DR error_code) at simulated time `now`, or None.
 
         Scheduled, cancelled and final messages do not move; a message whose expiry has
-        passed goes straight to ``expired``.
+        passed goes straight to `expired`.
         """
         if self.status == "scheduled":
             return None
@@ -149,7 +149,7 @@ def build_delivery_report(
     """Build the DR for one status change (the check-DR item and the webhook payload).
 
     Args:
-        message: The stored message as echoed (with ``message_id``).
+        message: The stored message as echoed (with `message_id`).
         account: The account that sent it.
         status: The new status.
         error_code: The status code string (section 2.9).
@@ -178,16 +178,16 @@ def build_delivery_report(
 
 
 def build_reply(message: dict[str, Any], account: str, content: str, stamp: str) -> dict[str, Any]:
-    """Build a reply from the handset to ``message`` (numbers swapped).
+    """Build a reply from the handset to `message` (numbers swapped).
 
     Args:
-        message: The stored message as echoed (with ``message_id``).
+        message: The stored message as echoed (with `message_id`).
         account: The account that sent it.
         content: The reply text.
         stamp: ISO 8601 UTC time the reply was received.
 
     Returns:
-        The reply; ``destination_number`` is omitted when the message had no source number.
+        The reply; `destination_number` is omitted when the message had no source number.
     """
     reply: dict[str, Any] = {
         "metadata": message.get("metadata", {}),
@@ -204,12 +204,12 @@ def build_reply(message: dict[str, Any], account: str, content: str, stamp: str)
 
 
 def auto_reply_text(content: str) -> str:
-    """Return the text of the automatic reply of a ``905`` handset.
+    """Return the text of the automatic reply of a `905` handset.
 
     Args:
         content: The original message content.
 
     Returns:
-        ``Auto-reply to: `` followed by the first 20 characters of ``content``.
+        `Auto-reply to: ` followed by the first 20 characters of `content`.
     """
     return f"Auto-reply to: {content[:20]}"

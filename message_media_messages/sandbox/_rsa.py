@@ -42,7 +42,7 @@ _SMALL_PRIMES_PRODUCT = math.prod(_SMALL_PRIMES)
 
 @dataclass(frozen=True)
 class PrivateKey:
-    """An RSA private key; ``p`` and ``q`` are optional but make signing ~3x faster (CRT)."""
+    """An RSA private key; `p` and `q` are optional but make signing ~3x faster (CRT)."""
 
     n: int
     e: int
@@ -87,7 +87,7 @@ def _is_probable_prime(n: int, rng: random.Random, rounds: int) -> bool:
 
 
 def _random_prime(bits: int, rng: random.Random) -> int:
-    """A random prime of exactly ``bits`` bits, top two bits set, with gcd(e, prime - 1) = 1."""
+    """A random prime of exactly `bits` bits, top two bits set, with gcd(e, prime - 1) = 1."""
     # 32 rounds bound the error by 4**-32 even for adversarial inputs (far less for random
     # ones); composites almost always fail round one, so only the final prime pays for 32.
     while True:
@@ -102,10 +102,10 @@ def generate_private_key(bits: int = 2048, rng: random.Random | None = None) -> 
     Args:
         bits: Modulus size; at least 512 (SHA512 signatures need at least 752).
         rng: Source of randomness; defaults to the OS CSPRNG. Pass a seeded
-            ``random.Random`` only for reproducible tests.
+            `random.Random` only for reproducible tests.
 
     Returns:
-        A key whose modulus has exactly ``bits`` bits, with p and q kept for CRT.
+        A key whose modulus has exactly `bits` bits, with p and q kept for CRT.
     """
     if bits < 512:
         raise ValueError("RSA keys shorter than 512 bits are not supported")
@@ -135,7 +135,7 @@ def _recover_primes(n: int, e: int, d: int) -> tuple[int, int]:
 
 
 def _digest_info(digest: str, data: bytes) -> bytes:
-    """DER DigestInfo of ``data`` (EMSA-PKCS1-v1_5 step 2)."""
+    """DER DigestInfo of `data` (EMSA-PKCS1-v1_5 step 2)."""
     if digest not in _HASH_OIDS:
         raise ValueError(f"unsupported digest {digest!r}; expected one of {sorted(DIGESTS)}")
     hashed = hashlib.new(digest.lower(), data).digest()
@@ -144,15 +144,15 @@ def _digest_info(digest: str, data: bytes) -> bytes:
 
 
 def sign(key: PrivateKey, data: bytes, digest: str) -> bytes:
-    """Sign ``data`` with RSASSA-PKCS1-v1_5 (RFC 8017 section 8.2.1).
+    """Sign `data` with RSASSA-PKCS1-v1_5 (RFC 8017 section 8.2.1).
 
     Args:
         key: The private key.
         data: The message; it is hashed here.
-        digest: ``"SHA224"``, ``"SHA256"`` or ``"SHA512"``.
+        digest: `"SHA224"`, `"SHA256"` or `"SHA512"`.
 
     Returns:
-        The signature, exactly ``key.size_bytes`` long.
+        The signature, exactly `key.size_bytes` long.
 
     Raises:
         ValueError: Unknown digest, or a key too short for it.
@@ -189,7 +189,7 @@ def _der_int(value: int) -> bytes:
 
 
 def _der_items(data: bytes) -> list[tuple[int, bytes]]:
-    """Split ``data`` into consecutive (tag, content) TLVs; single-byte tags only."""
+    """Split `data` into consecutive (tag, content) TLVs; single-byte tags only."""
     items, pos = [], 0
     while pos < len(data):
         if pos + 2 > len(data):
@@ -210,7 +210,7 @@ def _der_items(data: bytes) -> list[tuple[int, bytes]]:
 
 
 def _der_sequence(data: bytes) -> list[tuple[int, bytes]]:
-    """The elements of the single SEQUENCE that ``data`` must be."""
+    """The elements of the single SEQUENCE that `data` must be."""
     items = _der_items(data)
     if len(items) != 1 or items[0][0] != _SEQUENCE:
         raise ValueError("expected one DER SEQUENCE")
@@ -249,8 +249,8 @@ def load_pem_private_key(pem: str | bytes) -> PrivateKey:
     """Load an unencrypted RSA private key from PEM.
 
     Args:
-        pem: ``-----BEGIN RSA PRIVATE KEY-----`` (PKCS#1) or
-            ``-----BEGIN PRIVATE KEY-----`` (PKCS#8) text.
+        pem: `-----BEGIN RSA PRIVATE KEY-----` (PKCS#1) or
+            `-----BEGIN PRIVATE KEY-----` (PKCS#8) text.
 
     Returns:
         The key, with p and q.
@@ -277,7 +277,7 @@ def load_pem_private_key(pem: str | bytes) -> PrivateKey:
 
 
 def private_key_to_pem(key: PrivateKey) -> str:
-    """Serialize ``key`` as unencrypted PKCS#8 PEM (``-----BEGIN PRIVATE KEY-----``).
+    """Serialize `key` as unencrypted PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
 
     Args:
         key: The key; missing p and q are recovered from (n, e, d).
@@ -296,13 +296,13 @@ def private_key_to_pem(key: PrivateKey) -> str:
 
 
 def public_key_b64(key: PrivateKey) -> str:
-    """Base64 DER SubjectPublicKeyInfo, the form MessageMedia returns as ``public_key``.
+    """Base64 DER SubjectPublicKeyInfo, the form MessageMedia returns as `public_key`.
 
     Args:
         key: The private key whose public half to export.
 
     Returns:
-        Base64 text without line breaks (``MIIB...`` for 2048 bits, ``MIGf...`` for 1024).
+        Base64 text without line breaks (`MIIB...` for 2048 bits, `MIGf...` for 1024).
     """
     rsa_public = _der(_SEQUENCE, _der_int(key.n) + _der_int(key.e))
     bit_string = _der(_BIT_STRING, b"\x00" + rsa_public)  # 0 unused bits

@@ -43,13 +43,13 @@ Check = Callable[[Any], list[str]]
 
 
 def parse_timestamp(value: object) -> float | None:
-    """Parse an ISO 8601 date-time that carries ``Z`` or an explicit UTC offset.
+    """Parse an ISO 8601 date-time that carries `Z` or an explicit UTC offset.
 
     Args:
         value: The JSON value to parse.
 
     Returns:
-        Epoch seconds, or None if ``value`` is not such a string (naive times included).
+        Epoch seconds, or None if `value` is not such a string (naive times included).
     """
     match = _TIMESTAMP.fullmatch(value) if isinstance(value, str) else None
     if match is None:
@@ -84,10 +84,10 @@ def _is_http_url(value: object) -> bool:
 
 
 def _text(low: int, high: int) -> Check:
-    """A check for a string of ``low`` to ``high`` characters."""
+    """A check for a string of `low` to `high` characters."""
 
     def check(value: Any) -> list[str]:
-        """Problems of ``value`` as a bounded string."""
+        """Problems of `value` as a bounded string."""
         if not isinstance(value, str):
             return [": must be a string"]
         if not low <= len(value) <= high:
@@ -98,17 +98,17 @@ def _text(low: int, high: int) -> Check:
 
 
 def _one_of(choices: tuple[str, ...]) -> Check:
-    """A check for one of ``choices`` (case-sensitive)."""
+    """A check for one of `choices` (case-sensitive)."""
 
     def check(value: Any) -> list[str]:
-        """Problems of ``value`` as one of the choices."""
+        """Problems of `value` as one of the choices."""
         return [] if value in choices else [f": must be one of {', '.join(choices)}"]
 
     return check
 
 
 def is_destination(value: object) -> bool:
-    """True for a destination number the API takes: ``+`` then 8 to 15 ASCII digits."""
+    """True for a destination number the API takes: `+` then 8 to 15 ASCII digits."""
     return isinstance(value, str) and _DESTINATION.fullmatch(value) is not None
 
 
@@ -188,7 +188,7 @@ def _cross_field(message: dict[str, Any]) -> list[str]:
 
 
 def _message_problems(index: int, message: object) -> list[str]:
-    """Every problem of one message, each prefixed ``messages[index].field``."""
+    """Every problem of one message, each prefixed `messages[index].field`."""
     where = f"messages[{index}]"
     if not isinstance(message, dict):
         return [f"{where}: must be an object"]
@@ -234,10 +234,10 @@ def clean_message(message: dict[str, Any]) -> dict[str, Any]:
     """Keep the known, non-null fields of a valid message, with the API's defaults.
 
     Args:
-        message: One message of a body that passed ``validate_send``.
+        message: One message of a body that passed `validate_send`.
 
     Returns:
-        The fields to store and echo (``format`` defaults to SMS, ``delivery_report`` to false).
+        The fields to store and echo (`format` defaults to SMS, `delivery_report` to false).
     """
     kept = {k: v for k, v in message.items() if k in MESSAGE_FIELDS and v is not None}
     kept.setdefault("format", "SMS")
@@ -246,11 +246,11 @@ def clean_message(message: dict[str, Any]) -> dict[str, Any]:
 
 
 def validate_ids(body: object, key: str) -> tuple[list[str], list[str]]:
-    """Check a confirm body ``{key: [id, ...]}`` (at most 100 strings).
+    """Check a confirm body `{key: [id, ...]}` (at most 100 strings).
 
     Args:
         body: The decoded JSON body.
-        key: ``delivery_report_ids`` or ``reply_ids``.
+        key: `delivery_report_ids` or `reply_ids`.
 
     Returns:
         (ids, problems); ids is meaningful only when problems is empty.
@@ -273,7 +273,7 @@ def validate_ids(body: object, key: str) -> tuple[list[str], list[str]]:
 
 
 def validate_cancel(body: object) -> list[str]:
-    """Check a cancel body, which must be ``{"status": "cancelled"}``.
+    """Check a cancel body, which must be `{"status": "cancelled"}`.
 
     Args:
         body: The decoded JSON body.

@@ -25,26 +25,26 @@ logger = logging.getLogger("message_media_messages.sandbox")
 class SandboxServer:
     """A local emulator of the MessageMedia Messages API over real HTTP.
 
-    Use it as a context manager (or ``start()`` / ``stop()``); it serves from daemon threads.
+    Use it as a context manager (or `start()` / `stop()`); it serves from daemon threads.
 
     Args:
         host: Interface to bind (loopback by default).
-        port: Port to bind; 0 picks a free one (see ``url``).
-        accounts: API key -> secret; None means ``{DEFAULT_API_KEY: DEFAULT_API_SECRET}``.
-        realtime: Step the lifecycle from a background thread; else only ``advance`` moves it.
-        speed: Realtime pace multiplier: one step per ``step_seconds / speed`` real seconds,
-            and (when > 1) simulated time runs ``speed`` times faster than the wall clock.
+        port: Port to bind; 0 picks a free one (see `url`).
+        accounts: API key -> secret; None means `{DEFAULT_API_KEY: DEFAULT_API_SECRET}`.
+        realtime: Step the lifecycle from a background thread; else only `advance` moves it.
+        speed: Realtime pace multiplier: one step per `step_seconds / speed` real seconds,
+            and (when > 1) simulated time runs `speed` times faster than the wall clock.
         step_seconds: Simulated seconds per realtime lifecycle step.
-        hmac_skew: Largest accepted HMAC ``Date`` drift from the wall clock, in seconds.
+        hmac_skew: Largest accepted HMAC `Date` drift from the wall clock, in seconds.
         max_body: Largest request body in bytes; larger ones get 400, not 413 (the API's
             documented codes have no 413).
         initial_credits: Credits each account starts with (one per accepted message).
         allow_non_loopback_callbacks: Let webhooks go to hosts other than loopback.
-        webhook_signing_key: RSA key (``PrivateKey`` or PEM text) to sign webhooks with.
-        clock: Wall clock in epoch seconds (``time.time`` when None), for deterministic tests.
-        tolerate_put_signed_as_post: Accept a cancel PUT whose HMAC signs ``POST``, as the
+        webhook_signing_key: RSA key (`PrivateKey` or PEM text) to sign webhooks with.
+        clock: Wall clock in epoch seconds (`time.time` when None), for deterministic tests.
+        tolerate_put_signed_as_post: Accept a cancel PUT whose HMAC signs `POST`, as the
             official SDK 2.1.3 sends it, mimicking the real API's apparent tolerance; each
-            one is counted in ``stats()["legacy_put_signatures"]``.
+            one is counted in `stats()["legacy_put_signatures"]`.
     """
 
     def __init__(
@@ -168,7 +168,7 @@ class SandboxServer:
 
     @property
     def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:50123`` (loopback when bound to a wildcard).
+        """Base URL, e.g. `http://127.0.0.1:50123` (loopback when bound to a wildcard).
 
         Raises:
             RuntimeError: Not started.
@@ -181,7 +181,7 @@ class SandboxServer:
 
     @property
     def address(self) -> tuple[str, int]:
-        """The (host, port) the listening socket is bound to, e.g. ``("0.0.0.0", 50123)``.
+        """The (host, port) the listening socket is bound to, e.g. `("0.0.0.0", 50123)`.
 
         Raises:
             RuntimeError: Not started.
@@ -192,7 +192,7 @@ class SandboxServer:
 
     @property
     def port(self) -> int:
-        """The bound port (the requested one before ``start``)."""
+        """The bound port (the requested one before `start`)."""
         return self._httpd.server_port if self._httpd else self._port
 
     @property
@@ -207,22 +207,22 @@ class SandboxServer:
 
     @property
     def webhooks(self) -> WebhookDispatcher | None:
-        """The webhook dispatcher (``deliveries``, ``wait_idle``); None before the first start.
+        """The webhook dispatcher (`deliveries`, `wait_idle`); None before the first start.
 
-        After ``stop`` it is closed, but its ``deliveries`` can still be read.
+        After `stop` it is closed, but its `deliveries` can still be read.
         """
         return self._dispatcher
 
     # ------------------------------------------------------------------ control
 
     def add_account(self, key: str, secret: str, sub_accounts: Iterable[str] = ()) -> None:
-        """Add (or replace) an API key; ``sub_accounts`` may be chosen with ``Account``."""
+        """Add (or replace) an API key; `sub_accounts` may be chosen with `Account`."""
         self.registry.add(key, secret, sub_accounts)
 
     def advance(
         self, steps: int = 1, to_final: bool = False, seconds: float = 0.0
     ) -> dict[str, Any]:
-        """Move the clock by ``seconds``, release due scheduled messages, then step.
+        """Move the clock by `seconds`, release due scheduled messages, then step.
 
         Args:
             steps: Lifecycle steps for every moving message (queued -> enroute ->
@@ -231,7 +231,7 @@ class SandboxServer:
             seconds: Simulated seconds to move the clock first.
 
         Returns:
-            ``{"released": n, "transitions": n, "now": iso}``.
+            `{"released": n, "transitions": n, "now": iso}`.
         """
         return self.app.store.advance(steps, to_final, seconds)
 
@@ -240,7 +240,7 @@ class SandboxServer:
 
         Raises:
             KeyError: No such message.
-            ValueError: ``content`` is not a 1-5000 character string.
+            ValueError: `content` is not a 1-5000 character string.
         """
         problems = validate_content(content)
         if problems:
@@ -255,11 +255,11 @@ class SandboxServer:
         method: str | None = None,
         **opts: Any,
     ) -> None:
-        """Queue a fault for the next ``count`` API requests matching ``path``/``method``.
+        """Queue a fault for the next `count` API requests matching `path`/`method`.
 
-        Kinds: ``status`` (status=500, retry_after=None), ``reset_before``, ``reset_after``,
-        ``hang`` (seconds=10.0, process=False), ``truncate``, ``malformed_json``,
-        ``html`` (status=502), ``empty``, ``trickle`` (interval=0.05).
+        Kinds: `status` (status=500, retry_after=None), `reset_before`, `reset_after`,
+        `hang` (seconds=10.0, process=False), `truncate`, `malformed_json`,
+        `html` (status=502), `empty`, `trickle` (interval=0.05).
 
         Raises:
             ValueError: Unknown kind or option, or a bad value.
@@ -267,7 +267,7 @@ class SandboxServer:
         self.app.faults.add(make_fault(kind, count, path, method, **opts))
 
     def messages(self, account: str | None = None) -> list[dict[str, Any]]:
-        """Every stored message (with ``message_id``, ``status``, ``account``), oldest first."""
+        """Every stored message (with `message_id`, `status`, `account`), oldest first."""
         return self.app.store.messages(account)
 
     def requests_seen(self, path_prefix: str | None = None) -> int:
@@ -279,7 +279,7 @@ class SandboxServer:
         return self.app.request_log(path_prefix)
 
     def stats(self) -> dict[str, int]:
-        """Counters, e.g. ``requests``, ``legacy_put_signatures``, ``auth_failures``."""
+        """Counters, e.g. `requests`, `legacy_put_signatures`, `auth_failures`."""
         return self.app.stats()
 
     def reset(self) -> None:

@@ -43,7 +43,7 @@ class Store:
     Args:
         clock: The sandbox clock.
         initial_credits: Credits each account starts with.
-        sink: Called as ``sink(callback_url, payload)`` for each webhook.
+        sink: Called as `sink(callback_url, payload)` for each webhook.
     """
 
     def __init__(self, clock: SandboxClock, initial_credits: int, sink: Sink | None = None):
@@ -65,10 +65,10 @@ class Store:
 
         Args:
             account: The sending account.
-            messages: Messages from ``rules.clean_message``.
+            messages: Messages from `rules.clean_message`.
 
         Returns:
-            The echoes for the 202 response (status always ``queued``, as the API says).
+            The echoes for the 202 response (status always `queued`, as the API says).
         """
         with self._lock:
             now = self.clock.now()
@@ -112,8 +112,8 @@ class Store:
             message_id: The message to cancel.
 
         Returns:
-            ``(message, None)`` when cancelled, ``(None, status)`` when the message is not
-            ``scheduled``, ``(None, None)`` when this account has no such message.
+            `(message, None)` when cancelled, `(None, status)` when the message is not
+            `scheduled`, `(None, None)` when this account has no such message.
         """
         with self._lock:
             message = self._messages.get(message_id)
@@ -131,7 +131,7 @@ class Store:
             return self._credits.get(account, self.initial_credits)
 
     def check_reports(self, account: str) -> list[Item]:
-        """Return the oldest (up to 100) unconfirmed delivery reports of ``account``."""
+        """Return the oldest (up to 100) unconfirmed delivery reports of `account`."""
         return self._check(self._reports, account)
 
     def confirm_reports(self, account: str, ids: Iterable[str]) -> int:
@@ -139,7 +139,7 @@ class Store:
         return self._confirm(self._reports, account, ids)
 
     def check_replies(self, account: str) -> list[Item]:
-        """Return the oldest (up to 100) unconfirmed replies of ``account``."""
+        """Return the oldest (up to 100) unconfirmed replies of `account`."""
         return self._check(self._replies, account)
 
     def confirm_replies(self, account: str, ids: Iterable[str]) -> int:
@@ -166,10 +166,10 @@ class Store:
             seconds: Seconds to move the clock first (releasing scheduled messages due).
 
         Returns:
-            ``{"released": n, "transitions": n, "now": iso}``.
+            `{"released": n, "transitions": n, "now": iso}`.
 
         Raises:
-            ValueError: ``steps`` or ``seconds`` is negative.
+            ValueError: `steps` or `seconds` is negative.
         """
         if steps < 0 or seconds < 0:
             raise ValueError("steps and seconds must be >= 0")
@@ -188,7 +188,7 @@ class Store:
         return {"released": released, "transitions": transitions, "now": iso_utc(now)}
 
     def _release(self, now: float) -> int:
-        """Scheduled messages whose time has come become ``queued``; returns how many."""
+        """Scheduled messages whose time has come become `queued`; returns how many."""
         released = 0
         for message in self._active.values():
             if message.status == "scheduled" and (message.due is None or message.due <= now):
@@ -251,7 +251,7 @@ class Store:
     def messages(self, account: str | None = None) -> list[Item]:
         """Return copies of every stored message (of one account if given), oldest first.
 
-        Each has the echoed fields plus ``message_id``, ``status`` and ``account``.
+        Each has the echoed fields plus `message_id`, `status` and `account`.
         """
         with self._lock:
             chosen = [m for m in self._messages.values() if account in (None, m.account)]

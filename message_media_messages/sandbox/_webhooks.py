@@ -32,8 +32,8 @@ class DeliveryRecord:
     Attributes:
         url: The callback URL.
         payload: The JSON payload as sent (decoded back from the body bytes).
-        outcome: ``"delivered"`` (a 2xx came back), ``"failed"`` (attempts exhausted or
-            the dispatcher closed) or ``"refused"`` (never contacted: URL not allowed).
+        outcome: `"delivered"` (a 2xx came back), `"failed"` (attempts exhausted or
+            the dispatcher closed) or `"refused"` (never contacted: URL not allowed).
         attempts: Number of HTTP attempts made (0 when refused).
         status: HTTP status of the last attempt that got a response, else None.
         error: Why the last attempt failed or why the URL was refused, else None.
@@ -57,7 +57,7 @@ class _Job:
 
 
 def _refusal(url: str, allow_non_loopback: bool) -> tuple[SplitResult | None, str | None]:
-    """Parse ``url``; return (parts, None) if it may be contacted, else (None, reason)."""
+    """Parse `url`; return (parts, None) if it may be contacted, else (None, reason)."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a malformed port
@@ -84,8 +84,8 @@ class WebhookDispatcher:
     Args:
         allow_non_loopback: Allow destinations other than 127.0.0.0/8, ::1 and localhost.
         signing_key: If set, sign each request as MessageMedia signed webhooks do.
-        digest: ``"SHA224"``, ``"SHA256"`` or ``"SHA512"`` (used when signing).
-        key_id: Value of ``X-Messagemedia-Key-Id``; a fresh UUID4 by default.
+        digest: `"SHA224"`, `"SHA256"` or `"SHA512"` (used when signing).
+        key_id: Value of `X-Messagemedia-Key-Id`; a fresh UUID4 by default.
         max_attempts: HTTP attempts per webhook before it is recorded as failed.
         backoff: Seconds before the first retry; doubles after each failed attempt.
         timeout: Connect and read timeout of each attempt, in seconds.
@@ -135,9 +135,9 @@ class WebhookDispatcher:
             return list(self._records)
 
     def post(self, url: str, payload: dict[str, Any]) -> None:
-        """Queue ``payload`` for delivery to ``url`` and return at once.
+        """Queue `payload` for delivery to `url` and return at once.
 
-        A URL that may not be contacted (see ``allow_non_loopback``; non-http(s) schemes
+        A URL that may not be contacted (see `allow_non_loopback`; non-http(s) schemes
         always) is recorded as refused right away, with a WARNING log line.
 
         Args:
@@ -145,8 +145,8 @@ class WebhookDispatcher:
             payload: The JSON object to send, serialized now (later changes are not sent).
 
         Raises:
-            TypeError: ``payload`` is not JSON-serializable.
-            ValueError: ``payload`` is not JSON-serializable (e.g. a circular reference).
+            TypeError: `payload` is not JSON-serializable.
+            ValueError: `payload` is not JSON-serializable (e.g. a circular reference).
         """
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         parts, reason = _refusal(url, self.allow_non_loopback)
@@ -175,7 +175,7 @@ class WebhookDispatcher:
         """Stop the worker and join it.
 
         The attempt in flight (if any) completes; retries are abandoned and webhooks still
-        queued are recorded as failed. Later ``post`` calls are recorded as refused.
+        queued are recorded as failed. Later `post` calls are recorded as refused.
 
         Args:
             timeout: Maximum seconds to wait for the worker; None waits for it.
@@ -194,7 +194,7 @@ class WebhookDispatcher:
     # ------------------------------------------------------------ worker
 
     def _run(self) -> None:
-        """Worker loop: one job at a time, in order, until the ``None`` sentinel."""
+        """Worker loop: one job at a time, in order, until the `None` sentinel."""
         while (job := self._queue.get()) is not None:
             if self._closed.is_set():
                 self._finish(
@@ -208,7 +208,7 @@ class WebhookDispatcher:
                 self._finish(job.url, job.body, "failed", 0, None, f"unexpected error: {exc!r}")
 
     def _deliver(self, job: _Job) -> None:
-        """Attempt ``job`` up to max_attempts times with exponential backoff."""
+        """Attempt `job` up to max_attempts times with exponential backoff."""
         status: int | None = None
         error: str | None = None
         attempt = 0
@@ -279,7 +279,7 @@ class WebhookDispatcher:
         status: int | None,
         error: str | None,
     ) -> None:
-        """Record the final result and wake ``wait_idle`` callers."""
+        """Record the final result and wake `wait_idle` callers."""
         record = DeliveryRecord(
             url=url,
             payload=json.loads(body),

@@ -60,9 +60,9 @@ class ApiResponse:
         """Serialize to the bytes of an HTTP/1.1 response.
 
         Args:
-            date: Value of the ``Date`` header.
-            close: Add ``Connection: close`` (the server closes after writing).
-            server: Value of the ``Server`` header.
+            date: Value of the `Date` header.
+            close: Add `Connection: close` (the server closes after writing).
+            server: Value of the `Server` header.
 
         Returns:
             Status line, headers, blank line and body, ready for a single write.
@@ -105,12 +105,12 @@ def error_response(
     details: Sequence[str] | None = None,
     headers: Sequence[tuple[str, str]] = (),
 ) -> ApiResponse:
-    """Build the API's error body ``{"message": ..., "details": [...]}``.
+    """Build the API's error body `{"message": ..., "details": [...]}`.
 
     Args:
         status: HTTP status code.
-        message: The ``message`` field.
-        details: The ``details`` list; omitted from the body when None.
+        message: The `message` field.
+        details: The `details` list; omitted from the body when None.
         headers: Extra (name, value) headers.
 
     Returns:
@@ -129,24 +129,24 @@ def empty_response(status: int) -> ApiResponse:
         status: HTTP status code.
 
     Returns:
-        The response, declared ``text/plain`` as in the OpenAPI spec.
+        The response, declared `text/plain` as in the OpenAPI spec.
     """
     return ApiResponse(status, b"", TEXT_TYPE)
 
 
 def not_found() -> ApiResponse:
-    """Return the API's 404 ``{"message": "Resource not found."}``."""
+    """Return the API's 404 `{"message": "Resource not found."}`."""
     return error_response(404, "Resource not found.")
 
 
 def auth_failure(reason: str, authenticated: bool = False) -> ApiResponse:
-    """Return the API's refusal body ``{"message": "Invalid authentication credentials"}``.
+    """Return the API's refusal body `{"message": "Invalid authentication credentials"}`.
 
     Args:
         reason: Why the request was refused (never a secret or an expected signature),
             sent as the only detail.
         authenticated: The credentials were good but may not act as the requested
-            ``Account``: 403, as the official 1.1.0 tests expect for an unknown account.
+            `Account`: 403, as the official 1.1.0 tests expect for an unknown account.
             Otherwise (missing, malformed or wrong credentials) 401, as the 2026 spec
             documents for every operation.
 

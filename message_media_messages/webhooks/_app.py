@@ -38,7 +38,7 @@ class _Refusal(Exception):
 
 
 def _read_at_most(stream: Any, limit: int) -> bytes:
-    """Read up to ``limit`` bytes, tolerating short reads, stopping at EOF."""
+    """Read up to `limit` bytes, tolerating short reads, stopping at EOF."""
     chunks: list[bytes] = []
     while limit > 0 and (chunk := stream.read(min(limit, 65536))):
         chunks.append(chunk)
@@ -48,24 +48,24 @@ def _read_at_most(stream: Any, limit: int) -> bytes:
 
 @dataclass(frozen=True)
 class WebhookApp:
-    """A WSGI application that receives MessageMedia callbacks and hands them to ``handler``.
+    """A WSGI application that receives MessageMedia callbacks and hands them to `handler`.
 
-    Answers (all JSON): 200 ``{"ok": true}`` once ``handler`` returned; 400 bad payload or
-    Content-Length; 401 signature not verified (only when ``public_key`` is set); 404 path
-    other than ``path`` (only when set); 405 not a POST; 411 no Content-Length; 413 body
-    over ``max_body``; 500 ``handler`` raised (logged; MessageMedia retries non-2xx answers).
+    Answers (all JSON): 200 `{"ok": true}` once `handler` returned; 400 bad payload or
+    Content-Length; 401 signature not verified (only when `public_key` is set); 404 path
+    other than `path` (only when set); 405 not a POST; 411 no Content-Length; 413 body
+    over `max_body`; 500 `handler` raised (logged; MessageMedia retries non-2xx answers).
 
     Attributes:
         handler: Called with each parsed DeliveryReport or Reply; raise to get a retry.
-        public_key: If set, require a valid signature (see ``verify_signature``).
+        public_key: If set, require a valid signature (see `verify_signature`).
         path: If set, the only path served, compared with SCRIPT_NAME + PATH_INFO.
         max_body: Largest accepted body, in bytes.
-        expected_key_id, max_age, now: Passed to ``verify_signature`` (``max_age``, the
+        expected_key_id, max_age, now: Passed to `verify_signature` (`max_age`, the
             replay protection, is off by default).
 
     Raises:
-        ConfigurationError: ``public_key`` cannot be loaded, or ``max_body`` is negative.
-        ImportError: ``public_key`` is set and ``cryptography`` is not installed.
+        ConfigurationError: `public_key` cannot be loaded, or `max_body` is negative.
+        ImportError: `public_key` is set and `cryptography` is not installed.
     """
 
     handler: Handler
@@ -178,11 +178,11 @@ def make_wsgi_app(
     expected_key_id: str | None = None,
     max_age: float | None = None,
 ) -> WebhookApp:
-    """Build the WSGI receiver of MessageMedia callbacks (arguments and answers: ``WebhookApp``).
+    """Build the WSGI receiver of MessageMedia callbacks (arguments and answers: `WebhookApp`).
 
     Raises:
-        ConfigurationError: ``public_key`` cannot be loaded, or ``max_body`` is negative.
-        ImportError: ``public_key`` is set and ``cryptography`` is not installed.
+        ConfigurationError: `public_key` cannot be loaded, or `max_body` is negative.
+        ImportError: `public_key` is set and `cryptography` is not installed.
     """
     return WebhookApp(
         handler,

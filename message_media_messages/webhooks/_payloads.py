@@ -42,7 +42,7 @@ def _decode(body: Body) -> Mapping[str, Any]:
 
 
 def _build(model: type[_M], data: Mapping[str, Any], id_key: str) -> _M:
-    """Build ``model`` from ``data``, which must carry a string ``id_key``."""
+    """Build `model` from `data`, which must carry a string `id_key`."""
     if not isinstance(data.get(id_key), str) or not data[id_key]:
         raise WebhookPayloadError(f"{model.__name__} payload needs a non-empty string {id_key!r}")
     try:
@@ -52,33 +52,33 @@ def _build(model: type[_M], data: Mapping[str, Any], id_key: str) -> _M:
 
 
 def parse_delivery_report(body: Body) -> DeliveryReport:
-    """Parse a delivery-report callback; unknown keys go to ``additional_properties``.
+    """Parse a delivery-report callback; unknown keys go to `additional_properties`.
 
     Args:
         body: The raw request body (bytes or str) or an already decoded JSON object.
 
     Raises:
-        WebhookPayloadError: Not a JSON object, no string ``delivery_report_id``, or a
+        WebhookPayloadError: Not a JSON object, no string `delivery_report_id`, or a
             field of the wrong type.
     """
     return _build(DeliveryReport, _decode(body), "delivery_report_id")
 
 
 def parse_reply(body: Body) -> Reply:
-    """Parse a reply callback; unknown keys go to ``additional_properties``.
+    """Parse a reply callback; unknown keys go to `additional_properties`.
 
     Args:
         body: The raw request body (bytes or str) or an already decoded JSON object.
 
     Raises:
-        WebhookPayloadError: Not a JSON object, no string ``reply_id``, or a field of the
+        WebhookPayloadError: Not a JSON object, no string `reply_id`, or a field of the
             wrong type.
     """
     return _build(Reply, _decode(body), "reply_id")
 
 
 def parse_callback(body: Body) -> Callback:
-    """Parse either callback kind, told apart by ``delivery_report_id`` vs ``reply_id``.
+    """Parse either callback kind, told apart by `delivery_report_id` vs `reply_id`.
 
     Args:
         body: The raw request body (bytes or str) or an already decoded JSON object.

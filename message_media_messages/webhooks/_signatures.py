@@ -40,13 +40,13 @@ KeyInput = str | bytes | bytearray | memoryview
 def load_public_key(public_key: KeyInput) -> RSAPublicKey:
     """Load base64 DER SPKI (MessageMedia's form), PEM, or raw DER bytes as an RSA key.
 
-    Text must be encodable as UTF-8; bytes may come as ``bytes``, ``bytearray`` or
-    ``memoryview``. Cached, so a receiver checks its key once and reuses it per request.
+    Text must be encodable as UTF-8; bytes may come as `bytes`, `bytearray` or
+    `memoryview`. Cached, so a receiver checks its key once and reuses it per request.
 
     Raises:
         WebhookSignatureError: The key is of another type, not encodable, malformed or
             not RSA.
-        ImportError: ``cryptography`` (the ``webhooks`` extra) is not installed.
+        ImportError: `cryptography` (the `webhooks` extra) is not installed.
     """
     return _load_key_bytes(_key_bytes(public_key))
 
@@ -90,7 +90,7 @@ def _load_key_bytes(raw: bytes) -> RSAPublicKey:
 
 
 def _check_age(date: str, max_age: float, now: Callable[[], float]) -> None:
-    """Reject a Date header further than ``max_age`` seconds from ``now()`` (either way)."""
+    """Reject a Date header further than `max_age` seconds from `now()` (either way)."""
     try:
         sent = parsedate_to_datetime(date)
     except (TypeError, ValueError, IndexError):
@@ -137,29 +137,29 @@ def verify_signature(
 ) -> None:
     """Check a signed ("Enterprise") webhook as API.md section 4.3 describes.
 
-    The signed data is ``f"{method} {path} {http_version}"``, the Date header value and the
+    The signed data is `f"{method} {path} {http_version}"`, the Date header value and the
     raw body, concatenated without separators; the signature is RSA PKCS#1 v1.5 with the
-    digest named in ``X-Messagemedia-Digest-Type``. Header names are case-insensitive.
+    digest named in `X-Messagemedia-Digest-Type`. Header names are case-insensitive.
 
     Args:
-        method: The request method, as received (``"POST"``).
-        path: The request target as received: raw path plus ``?query`` if any (text
+        method: The request method, as received (`"POST"`).
+        path: The request target as received: raw path plus `?query` if any (text
             outside ASCII is encoded as UTF-8).
         headers: The request headers.
         body: The raw body bytes (never a re-serialised parse).
-        public_key: The key's ``public_key`` as MessageMedia returns it (base64 DER
+        public_key: The key's `public_key` as MessageMedia returns it (base64 DER
             SubjectPublicKeyInfo), or PEM, as text or bytes.
-        http_version: The request's protocol, e.g. ``"HTTP/1.1"``.
-        expected_key_id: If set, ``X-Messagemedia-Key-Id`` must equal it.
+        http_version: The request's protocol, e.g. `"HTTP/1.1"`.
+        expected_key_id: If set, `X-Messagemedia-Key-Id` must equal it.
         max_age: Replay protection, off by default: if set, reject a Date more than this
-            many seconds away from ``now()``. MessageMedia does not document whether retries
+            many seconds away from `now()`. MessageMedia does not document whether retries
             are re-signed with a fresh Date, so choose it above the retry horizon.
-        now: Clock returning POSIX seconds, for ``max_age``.
+        now: Clock returning POSIX seconds, for `max_age`.
 
     Raises:
         WebhookSignatureError: A header is missing or unsupported, the signature or key is
             malformed, the Date is too old, or the signature does not match.
-        ImportError: ``cryptography`` (the ``webhooks`` extra) is not installed.
+        ImportError: `cryptography` (the `webhooks` extra) is not installed.
     """
     key = load_public_key(public_key)
     digest, date, signature = _signed_headers(headers, expected_key_id)
