@@ -112,7 +112,7 @@ def test_magic_number_table_is_documented() -> None:
 
     assert package.__doc__ is not None
     for suffix in MAGIC_NUMBERS:
-        assert f"``{suffix}``" in package.__doc__
+        assert f"`{suffix}`" in package.__doc__
 
 
 SPEC_2026 = Path(__file__).parent / "specs" / "openapi-messages-2026.yaml"
