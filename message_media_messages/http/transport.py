@@ -1,4 +1,8 @@
-"""The only module that imports requests: pooled HTTP, with its errors mapped to ours."""
+"""The only module that imports requests: pooled HTTP, with its errors mapped to ours.
+
+`Transport` is the default of the one-method interface every client sends through,
+`BaseTransport.send(request, *, timeout) -> HttpResponse` (`http._base_transport`).
+"""
 
 from __future__ import annotations
 
@@ -20,13 +24,14 @@ from ..exceptions.api_exception import (
     TransportError,
 )
 from . import retry
+from ._base_transport import Timeout
+from ._body import bounded_body, encoding_refusal, wire_headers
 from ._deadline import Attempt, DeadlineSocket, begin_attempt, current_attempt, end_attempt
 from ._interim import FinalResponse
 from ._redaction import redact_url
 from .http_request import HttpRequest
 from .http_response import HttpResponse
 
-_CHUNK = 64 * 1024  # bytes read at a time from a body of unknown length
 # Failures only connecting raises: nothing of the request was written yet.
 _CONNECT_ONLY = (u3.NewConnectionError, u3.ConnectTimeoutError, u3.ProxyError)
 _live: weakref.WeakSet[Transport] = weakref.WeakSet()  # every transport of this process
@@ -65,16 +70,48 @@ class _HTTPSConnection(_AttemptMixin, urllib3.connection.HTTPSConnection):
     """urllib3's HTTPS connection, with the mixin's write mark, deadline and 1xx handling."""
 
 
-class _ConnectionError(APIConnectionError, requests.exceptions.ConnectionError):
+class _Public:
+    """Shows a requests-compatible error under the public class it specialises.
+
+    Tracebacks, `repr` and `type(err).__name__` name the class users import from
+    `message_media_messages.exceptions` (and catch); pickling rebuilds this subclass.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        public = next(c for c in cls.__mro__[1:] if issubclass(c, TransportError))
+        cls.__module__, cls.__qualname__, cls.__name__ = (
+            "message_media_messages.exceptions", public.__qualname__, public.__name__
+        )  # fmt: skip
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        kind: type[Any] = type(self)
+        name = next(key for key, cls in _PUBLIC.items() if kind is cls)
+        return (_restore, (name, getattr(self, "args", ())), self.__dict__ or None)
+
+
+class _ConnectionError(_Public, APIConnectionError, requests.exceptions.ConnectionError):
     """An APIConnectionError that code written for 2.x catches as a requests error."""
 
 
-class _ConnectTimeout(APITimeoutError, requests.exceptions.ConnectTimeout):
+class _ConnectTimeout(_Public, APITimeoutError, requests.exceptions.ConnectTimeout):
     """A connect timeout, also a requests ConnectTimeout."""
 
 
-class _ReadTimeout(APITimeoutError, requests.exceptions.ReadTimeout):
+class _ReadTimeout(_Public, APITimeoutError, requests.exceptions.ReadTimeout):
     """A read timeout, also a requests ReadTimeout."""
+
+
+_PUBLIC: dict[str, type[TransportError]] = {
+    "connection": _ConnectionError, "connect_timeout": _ConnectTimeout, "read_timeout": _ReadTimeout
+}  # fmt: skip
+
+
+def _restore(name: str, args: tuple[Any, ...]) -> TransportError:
+    cls = _PUBLIC[name]
+    error = cls.__new__(cls, *args)
+    error.args = args  # OSError's __new__ (requests' exceptions) leaves them to __init__
+    return error
 
 
 class Transport:
@@ -102,9 +139,8 @@ class Transport:
         session = requests.Session()
         settings = session.merge_environment_settings(base_uri, proxies or {}, None, verify, None)
         session.close()
-        self._read, self._max_body = timeout[1], max_response_bytes
+        self._default_timeout, self._max_body = timeout, max_response_bytes
         self._pool_maxsize = pool_maxsize
-        self._timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
         try:  # stricter than the configuration's urlsplit check on Python 3.10 ("[zz]")
             self._base = urllib3.util.parse_url(base_uri)
         except ValueError:  # urllib3 quotes the URL it cannot use, password included
@@ -148,10 +184,11 @@ class Transport:
             inherited.close()
         return self._pool
 
-    def send(self, request: HttpRequest) -> HttpResponse:
-        """Send one request and return the whole response.
+    def send(self, request: HttpRequest, *, timeout: Timeout | None = None) -> HttpResponse:
+        """Send one request and return the whole response (see `BaseTransport.send`).
 
-        The read timeout bounds each wait for data and also the whole response, head
+        `timeout` is (connect, read) seconds for this call (the constructor's when
+        None). The read timeout bounds each wait for data and also the whole response, head
         and body, counted from when the request has been written: an attempt lasts at
         most the time connecting took plus the read timeout.
 
@@ -166,12 +203,13 @@ class Transport:
         target = request.path
         if self._absolute:
             target = f"{self._base.scheme}://{self._base.netloc}{request.path}"
-        attempt = begin_attempt(self._read)
+        connect, read = timeout if timeout is not None else self._default_timeout
+        attempt = begin_attempt(read)
         try:
             raw = pool.urlopen(
                 request.http_method, target, body=request.body,
-                headers=_wire_headers(request.headers), retries=False, redirect=False,
-                timeout=self._timeout, assert_same_host=False,
+                headers=wire_headers(request.headers), retries=False, redirect=False,
+                timeout=urllib3.Timeout(connect=connect, read=read), assert_same_host=False,
                 preload_content=False, decode_content=False,
             )  # fmt: skip
             return self._response(raw)
@@ -183,9 +221,9 @@ class Transport:
     def _response(self, raw: Any) -> HttpResponse:
         """The whole response, or its head alone when its body is refused unread."""
         empty = raw.length_remaining == 0  # nothing to decode, whatever the headers say
-        refused = None if empty else _encoding_refusal(raw.headers.get("content-encoding"))
+        refused = None if empty else encoding_refusal(raw.headers.get("content-encoding"))
         if refused is None:
-            body = _bounded_body(raw, self._max_body)
+            body = bounded_body(raw, self._max_body)
             if body is not None:
                 return HttpResponse(raw.status, raw.headers, body)  # case-insensitive headers
             limit = self._max_body
@@ -217,40 +255,6 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):  # POSIX
     os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def _wire_headers(headers: dict[str, str]) -> dict[str, str]:
-    """The request's headers, asking for the body as it is: no content encoding is decoded."""
-    wire = {name: value for name, value in headers.items() if name.lower() != "accept-encoding"}
-    wire["Accept-Encoding"] = "identity"
-    return wire
-
-
-def _encoding_refusal(encoding: str | None) -> str | None:
-    """Why a body in this `Content-Encoding` is refused, or None for identity (or none)."""
-    codings = [c.strip().lower() for c in (encoding or "").split(",")]
-    if all(coding in ("", "identity") for coding in codings):
-        return None
-    return (
-        f"the response body is encoded ({encoding!r:.60}) though only identity was "
-        "asked for; not decoded"
-    )
-
-
-def _bounded_body(raw: Any, limit: int) -> bytes | None:
-    """The body, or None when it is over `limit` bytes (never reading past limit + 1)."""
-    length = raw.length_remaining  # from Content-Length; None when unknown
-    if length is not None:
-        return bytes(raw.read(decode_content=False)) if length <= limit else None
-    chunks: list[bytes] = []
-    size = 0
-    while size <= limit:
-        chunk = raw.read(min(_CHUNK, limit + 1 - size), decode_content=False)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        size += len(chunk)
-    return None
 
 
 def _tls_pool_kwargs(verify: bool | str) -> dict[str, Any]:
