@@ -1,10 +1,23 @@
-"""Response bodies as the transport reads them: asked for as they are, bounded in size."""
+"""Headers as the transport sends them (checked, identity asked for); bodies as it reads them."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..configuration import check_header_value
+
 _CHUNK = 64 * 1024  # bytes read at a time from a body of unknown length
+
+
+def check_headers(headers: dict[str, Any]) -> None:
+    """Refuse, naming the header, what http.client would refuse quoting the value.
+
+    Its `ValueError: Invalid header value b'...'` would carry an `Authorization`
+    value (key, HMAC signature) into error texts, logs, ledgers and journals.
+    """
+    for name, value in headers.items():
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        check_header_value(f"the {name} header", str(text) if isinstance(text, int) else text)
 
 
 def wire_headers(headers: dict[str, str]) -> dict[str, str]:

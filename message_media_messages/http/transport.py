@@ -16,7 +16,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as u3
 
-from ..configuration import DEFAULT_MAX_RESPONSE_BYTES, check_header_value
+from ..configuration import DEFAULT_MAX_RESPONSE_BYTES
 from ..exceptions.api_exception import (
     APIConnectionError,
     APITimeoutError,
@@ -25,8 +25,8 @@ from ..exceptions.api_exception import (
 )
 from . import retry
 from ._base_transport import Timeout
-from ._body import bounded_body, encoding_refusal, wire_headers
-from ._deadline import Attempt, DeadlineSocket, begin_attempt, current_attempt, end_attempt
+from ._body import bounded_body, check_headers, encoding_refusal, wire_headers
+from ._deadline import Attempt, Budget, DeadlineSocket
 from ._interim import FinalResponse
 from ._redaction import redact_url
 from .http_request import HttpRequest
@@ -42,15 +42,28 @@ class _AttemptMixin:
 
     sock: Any
     response_class: type[http.client.HTTPResponse] = FinalResponse  # reads past 1xx answers
+    _attempt: Attempt | None = None  # the attempt this connection is sending
+    _seconds: Any = None
+
+    @property
+    def timeout(self) -> Any:
+        return self._seconds
+
+    @timeout.setter
+    def timeout(self, seconds: Any) -> None:
+        # urllib3 sets each call's timeout here before writing: a `Budget` names the call.
+        self._seconds = seconds
+        if isinstance(seconds, Budget):
+            self._attempt = seconds.attempt
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        attempt = current_attempt()
+        attempt = self._attempt
         if attempt is not None:
             attempt.writing = True  # from here on, bytes of the request may reach the server
         super().request(*args, **kwargs)  # type: ignore[misc]
 
     def getresponse(self) -> Any:
-        attempt = current_attempt()
+        attempt, self._attempt = self._attempt, None  # one response per attempt
         real = self.sock
         if attempt is None or real is None:
             return super().getresponse()  # type: ignore[misc]
@@ -197,26 +210,25 @@ class Transport:
             APITimeoutError: connecting or reading took longer than the timeout.
             ConfigurationError: a header value cannot be sent (nothing was sent).
         """
-        _check_headers(request.headers)
+        check_headers(request.headers)
         pool = self._own_pool()
         # The path includes any path prefix of the base URI: it is what was signed.
         target = request.path
         if self._absolute:
             target = f"{self._base.scheme}://{self._base.netloc}{request.path}"
         connect, read = timeout if timeout is not None else self._default_timeout
-        attempt = begin_attempt(read)
+        attempt = Attempt(read)
+        budget = urllib3.Timeout(connect=Budget(connect, attempt), read=Budget(read, attempt))
         try:
             raw = pool.urlopen(
                 request.http_method, target, body=request.body,
                 headers=wire_headers(request.headers), retries=False, redirect=False,
-                timeout=urllib3.Timeout(connect=connect, read=read), assert_same_host=False,
+                timeout=budget, assert_same_host=False,
                 preload_content=False, decode_content=False,
             )  # fmt: skip
             return self._response(raw)
         except (u3.HTTPError, OSError) as exc:
             raise _mapped(exc, request, attempt) from exc
-        finally:
-            end_attempt()
 
     def _response(self, raw: Any) -> HttpResponse:
         """The whole response, or its head alone when its body is refused unread."""
@@ -235,17 +247,6 @@ class Transport:
     def close(self) -> None:
         """Close every pooled connection."""
         self._adapter.close()
-
-
-def _check_headers(headers: dict[str, Any]) -> None:
-    """Refuse, naming the header, what http.client would refuse quoting the value.
-
-    Its `ValueError: Invalid header value b'...'` would carry an `Authorization`
-    value (key, HMAC signature) into error texts, logs, ledgers and journals.
-    """
-    for name, value in headers.items():
-        text = value.decode("latin-1") if isinstance(value, bytes) else value
-        check_header_value(f"the {name} header", str(text) if isinstance(text, int) else text)
 
 
 def _after_fork_in_child() -> None:
