@@ -59,10 +59,12 @@ def test_http_data_modules_import_only_the_standard_library(path):
     assert not {n for n in imports_of(path) if n.split(".")[0] in ("requests", "urllib3")}
 
 
-def test_configuration_imports_only_the_exception_tree():
-    # ... and the redaction rules, a bottom-layer http_* module (stdlib only, see above).
-    names = internal(imports_of(PACKAGE / "configuration.py"))
-    below = (f"{NAME}.exceptions", f"{NAME}.http._redaction")
+@pytest.mark.parametrize("module", ["configuration.py", "_setting_checks.py"])
+def test_configuration_imports_only_the_exception_tree(module):
+    # ... and the redaction rules, a bottom-layer http_* module (stdlib only, see above),
+    # and its own value checks (`_setting_checks`, held to the same rule).
+    names = internal(imports_of(PACKAGE / module))
+    below = (f"{NAME}.exceptions", f"{NAME}.http._redaction", f"{NAME}._setting_checks")
     assert {n for n in names if not allowed(n, below)} == set()
 
 
