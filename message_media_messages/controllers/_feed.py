@@ -109,9 +109,8 @@ def iter_unconfirmed(
 ) -> Iterator[I]:
     """Yield items from repeated checks; confirm them in batches once handed over.
 
-    An item is confirmed only when the caller asks for the next one (or the iteration
-    ends normally), so an item being processed when the caller stops, or crashes, is
-    returned again by a later check: at-least-once processing.
+    An item is confirmed only once the caller asks for the next one (or the loop ends):
+    one being processed when the caller crashes is returned again (at-least-once).
 
     Args:
         check: returns the oldest unconfirmed items (up to 100).

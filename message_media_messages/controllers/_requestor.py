@@ -92,9 +92,8 @@ def maybe_sent(idempotent: bool, reached: bool) -> bool:
 class Exchange:
     """The final response of a call, and what its attempts showed.
 
-    Attributes:
-        lost_answer: an earlier attempt may have been processed (its answer was lost,
-            or it was a 5xx before a retry).
+    `lost_answer`: an earlier attempt may have been processed (its answer was lost, or
+    it was a 5xx before a retry).
     """
 
     request: HttpRequest
@@ -166,7 +165,8 @@ def result(endpoint: Endpoint, exchange: Exchange) -> Any:
     reason = "the response body is empty where JSON was expected"
     if response.content:
         try:
-            parsed = (endpoint.result or _any_json)(json.loads(response.content))
+            data = json.loads(response.content)
+            parsed = data if endpoint.result is None else endpoint.result(data)
             if parsed is None:
                 raise TypeError("expected a JSON object, got null")
             return parsed
@@ -201,10 +201,6 @@ def _status_error(endpoint: Endpoint, exchange: Exchange, context: HttpContext) 
         error = cls(reason + note, context, maybe_sent=reached)
     error.attempts = exchange.attempts
     return error
-
-
-def _any_json(data: Any) -> Any:
-    return data
 
 
 def json_object(data: Any) -> dict[str, Any]:
@@ -244,8 +240,7 @@ class Requestor:
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_uri)  # the only place the base URI is taken apart
-        self.origin = f"{parts.scheme}://{parts.netloc}"
-        self.path_prefix = parts.path.rstrip("/")
+        self.origin, self.path_prefix = f"{parts.scheme}://{parts.netloc}", parts.path.rstrip("/")
 
     def build(
         self, endpoint: Endpoint, message_id: str, body: Any, account_header: str | None

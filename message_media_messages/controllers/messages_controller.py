@@ -69,16 +69,14 @@ class MessagesController(BaseController):
     ) -> BatchResult:
         """Send any number of messages, streamed, in requests of up to 100.
 
-        Invalid rows are not sent. A request the API rejects with 400 (it then sends
-        nothing) is split and its halves resent, so one bad row cannot sink the others.
-        A request that may have reached the server is never resent: its rows are `unknown`.
+        Invalid rows are not sent; a request rejected with 400 is split and its halves
+        resent; one that may have reached the server is never resent (rows `unknown`).
 
         Args:
             messages: any iterable of `Message` or dicts, consumed as a stream.
             concurrency: requests in flight at once (keep `pool_maxsize` at least this).
-            journal: path of a SQLite journal: a run killed at any moment and started
-                again with the same input skips accepted rows, reports those in flight
-                as `unknown`, and never sends a row twice.
+            journal: path of a SQLite journal: a run killed and started again with the
+                same input skips accepted rows and never sends a row twice.
             dry_run: send nothing; report validity, encoding and SMS segments per row.
             on_progress: called with a `BatchProgress` as rows are accounted for.
             account_header: the sub-account to send from.
@@ -87,10 +85,9 @@ class MessagesController(BaseController):
             The ledger: `counts` per outcome and `rows` in input order.
 
         Raises:
-            JournalError: `JournalMismatchError` (the journal is another input's),
-                `JournalLockedError` (another run holds it; `holder` says who),
-                `JournalUnusableError` (not a journal of ours, or unusable),
-                `JournalWriteError` (a write failed mid-run; the batch stopped).
+            JournalError: `JournalMismatchError` (another input's journal),
+                `JournalLockedError` (held by another run, see `holder`),
+                `JournalUnusableError`, `JournalWriteError` (the batch stopped).
         """
         from ..batch._sender import send_batch
 

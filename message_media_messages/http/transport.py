@@ -200,10 +200,10 @@ class Transport:
     def send(self, request: HttpRequest, *, timeout: Timeout | None = None) -> HttpResponse:
         """Send one request and return the whole response (see `BaseTransport.send`).
 
-        `timeout` is (connect, read) seconds for this call (the constructor's when
-        None). The read timeout bounds each wait for data and also the whole response, head
-        and body, counted from when the request has been written: an attempt lasts at
-        most the time connecting took plus the read timeout.
+        `timeout` is (connect, read) seconds for this call (the constructor's when None).
+        The read timeout bounds each wait for data and also the whole response, head and
+        body, counted from when the request has been written: an attempt lasts at most
+        the time connecting took plus the read timeout.
 
         Raises:
             APIConnectionError: no connection, or it broke before the response was read.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -36,7 +37,7 @@ class HmacAuth:
     key: str = field(repr=False)
     secret: str = field(repr=False)
     algorithm: str = "sha1"
-    clock: Callable[[], float] = field(default=lambda: 0.0, repr=False)
+    clock: Callable[[], float] = field(default=time.time, repr=False)
 
     def sign(self, request: HttpRequest) -> None:
         date = http_date(self.clock())
@@ -52,7 +53,7 @@ class GlobalAuth:
 
     use_hmac: bool
     algorithm: str = "sha1"
-    clock: Callable[[], float] = field(default=lambda: 0.0, repr=False)
+    clock: Callable[[], float] = field(default=time.time, repr=False)
 
     def sign(self, request: HttpRequest) -> None:
         _scheme(global_credentials(self.use_hmac), self.algorithm, self.clock).sign(request)
