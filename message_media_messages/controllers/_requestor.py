@@ -133,7 +133,8 @@ class Attempts:
             decided = Outcome(outcome.failure)
             reached = outcome.maybe_sent
         else:
-            retry_after = parse_retry_after(outcome.headers.get("retry-after"), self.clock())
+            header = outcome.headers.get("retry-after")  # parsed here, once per response
+            retry_after = None if header is None else parse_retry_after(header, self.clock())
             decided = Outcome(STATUS, outcome.status_code, retry_after)
             reached = kind_of(outcome.status_code) == FAILED
         delay = self.policy.after(decided, idempotent=self.idempotent, retries=self.retries)
