@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import inspect
-import ipaddress
-import math
 import os
-import re
 import time
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import ClassVar, NamedTuple
 from urllib.parse import urlsplit
 
+from ._setting_checks import Timeout as Timeout  # re-exported: importable from here
+from ._setting_checks import check_base_uri, check_timeout, insecure, is_loopback
+from ._setting_checks import check_header_value as check_header_value
 from .exceptions.api_exception import ConfigurationError
 from .http._redaction import redact_url
 
@@ -43,14 +41,6 @@ ENV_SETTINGS = {
     "MESSAGEMEDIA_BASE_URL": "base_uri",
     "MESSAGEMEDIA_ACCOUNT_ID": "account_id",
 }
-# What an HTTP header value may carry: printable Latin-1, no control characters at all.
-_NOT_HEADER_SAFE = re.compile(r"[^\x20-\x7e\xa0-\xff]")
-_NOT_URL_SAFE = re.compile(r"[\s\x00-\x1f\x7f]")  # no URL holds these (urlsplit drops some)
-_PACKAGE = __name__.partition(".")[0]
-_CHARACTER_NAMES = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)", "\x00": "a NUL",
-                    "\t": "a tab"}  # fmt: skip
-
-Timeout = float | tuple[float, float]
 
 
 @dataclass
@@ -113,7 +103,7 @@ class Configuration:
         if self.base_uri is None:
             self.base_uri = regional or _legacy_base_uri()
         self.base_uri = self.base_uri.rstrip("/")
-        self.timeout = _check_timeout(self.timeout)
+        self.timeout = check_timeout(self.timeout)
         self._check()
         for name, what in HEADER_BOUND.items():
             value = getattr(self, name)
@@ -124,10 +114,10 @@ class Configuration:
     def _warn_if_insecure(self) -> None:
         """Warn when requests, credentials included, can be read on the network path."""
         if self.verify is False:
-            _insecure("TLS certificate verification is off (verify is False)")
+            insecure("TLS certificate verification is off (verify is False)")
         parts = urlsplit(str(self.base_uri))
-        if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
-            _insecure(f"base_uri is plain HTTP to {parts.hostname} (no TLS)")
+        if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
+            insecure(f"base_uri is plain HTTP to {parts.hostname} (no TLS)")
 
     def __repr__(self) -> str:
         shown = (f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
@@ -141,7 +131,7 @@ class Configuration:
         return region
 
     def _check(self) -> None:
-        _check_base_uri(str(self.base_uri))
+        check_base_uri(str(self.base_uri))
         if self.hmac_algorithm not in HMAC_ALGORITHMS:
             raise ConfigurationError(f"hmac_algorithm must be one of {HMAC_ALGORITHMS}")
         if not isinstance(self.max_retries, int) or self.max_retries < 0:
@@ -186,81 +176,6 @@ class Configuration:
                 check_header_value(f"{variable} ({HEADER_BOUND[setting]})", values[setting])
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
-
-
-def check_header_value(setting: str, value: object) -> None:
-    """Refuse a value that cannot travel in an HTTP header as it is.
-
-    Used for every header-bound setting (API key, secret, account, user agent) and
-    every header sent. The error names the setting and the cause, never the value.
-
-    Args:
-        setting: what the value is, as the user knows it (e.g. "account_header").
-        value: the value to check.
-
-    Raises:
-        ConfigurationError: `value` is not text, or holds a control character (CR, LF,
-            NUL, tab, ...) or a character outside Latin-1.
-    """
-    if not isinstance(value, str):
-        raise ConfigurationError(f"{setting} must be text (str), not {type(value).__name__}")
-    bad = _NOT_HEADER_SAFE.search(value)
-    if bad is None:
-        return
-    char, where = bad.group(), _position(value, bad.start())
-    if ord(char) > 0xFF:
-        cause = "a character outside Latin-1, which HTTP headers cannot carry"
-    else:
-        cause = _CHARACTER_NAMES.get(char, f"a control character (U+{ord(char):04X})")
-    raise ConfigurationError(
-        f"{setting} contains {cause} {where}: it cannot be sent in an HTTP header "
-        "(a stray line ending from a CRLF .env file or a paste?)"
-    )
-
-
-def _position(value: str, index: int) -> str:
-    """Where the first unsafe character is, in words (never the value itself)."""
-    if not _NOT_HEADER_SAFE.sub("", value[index:]):
-        return "at its end"  # e.g. a CRLF line ending
-    return "at its start" if index == 0 else "inside it"
-
-
-def _is_loopback(host: str) -> bool:
-    """Whether `host` names this machine: localhost, 127.0.0.0/8 or ::1."""
-    name = host.lower().rstrip(".")
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    mapped = getattr(address, "ipv4_mapped", None)
-    return bool((mapped or address).is_loopback)
-
-
-def _insecure(what: str) -> None:
-    """The one warning for settings that expose requests (the same for every cause)."""
-    warnings.warn(
-        f"{what}: anyone on the network path can read and change requests, credentials included",
-        UserWarning,
-        stacklevel=_outside_the_package(),
-    )
-
-
-def _outside_the_package() -> int:
-    """The `stacklevel` of the first caller outside this package (who built the client).
-
-    Frames are told apart by module name: a dataclass `__init__` has no file of its own.
-    """
-    level, frame = 2, inspect.currentframe()
-    frame = frame.f_back.f_back if frame and frame.f_back else None  # _insecure's caller
-    while frame is not None and _in_package(frame.f_globals.get("__name__")):
-        frame, level = frame.f_back, level + 1
-    return level
-
-
-def _in_package(module: object) -> bool:
-    return isinstance(module, str) and (module == _PACKAGE or module.startswith(_PACKAGE + "."))
 
 
 class Credentials(NamedTuple):
@@ -317,31 +232,6 @@ def _legacy_base_uri() -> str:
     """`Configuration.base_uri` as legacy code may have set it on the class."""
     value = Configuration.__dict__.get("base_uri")
     return value if isinstance(value, str) and value else DEFAULT_BASE_URI
-
-
-def _check_base_uri(uri: str) -> None:
-    """Refuse a base URI that is not a usable http(s) URL (its password never shown)."""
-    try:
-        parts = urlsplit(uri)
-        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
-        usable = usable and parts.port != 0 and not _NOT_URL_SAFE.search(uri)
-    except ValueError:  # a bad IPv6 literal, a port that is not a number in 0-65535
-        usable = False
-    if not usable:
-        raise ConfigurationError(f"base_uri must be an http(s) URL, not {redact_url(repr(uri))}")
-
-
-def _check_timeout(value: object) -> Timeout:
-    pair = value if isinstance(value, tuple) else (value, value)
-    if len(pair) != 2 or not all(_finite_positive(v) for v in pair):
-        raise ConfigurationError(
-            "timeout must be a finite number of seconds > 0, or a (connect, read) pair"
-        )
-    return (float(pair[0]), float(pair[1])) if isinstance(value, tuple) else float(pair[0])
-
-
-def _finite_positive(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < math.inf
 
 
 # The official SDK exposed the root as a class attribute; keep reading it as a URL.

@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .configuration import (
-    DEFAULT_TIMEOUT,
-    NO_CREDENTIALS,
-    Configuration,
-    Credentials,
-    Timeout,
-    global_credentials,
-)
-from .controllers.base_controller import Core
+from .configuration import DEFAULT_TIMEOUT, Configuration, Timeout
+from .controllers._requestor import Requestor
 from .controllers.messages_controller import MessagesController
 from .exceptions.api_exception import ConfigurationError
-from .http import auth
+from .http._base_transport import BaseTransport
 from .http._redaction import redact_url
-from .http.http_request import HttpRequest
+from .http.auth._schemes import auth_for
 from .http.retry import RetryPolicy
 from .http.transport import Transport
 
 if TYPE_CHECKING:  # loaded on first use, to keep `import` fast
     from .controllers.delivery_reports_controller import DeliveryReportsController
     from .controllers.replies_controller import RepliesController
+
+
+_CLIENT_ONLY = ("retry_policy", "http_call_back", "transport")  # not Configuration fields
 
 
 class MessageMediaMessagesClient:
@@ -47,6 +43,11 @@ class MessageMediaMessagesClient:
             below (passing any of them beside it raises `ConfigurationError`).
         retry_policy: replaces the default `RetryPolicy(max_retries=max_retries)`.
         http_call_back: a 2.x `HttpCallBack` called before and after each attempt.
+        transport: sends the requests instead of the default pooled `Transport`: any
+            object with `send(request, *, timeout) -> HttpResponse` (the one-method
+            interface `message_media_messages.http._base_transport.BaseTransport`
+            documents: send once, raise `TransportError` subclasses with `failure` and
+            `maybe_sent` set); `close()`, if it has one, is called by `close()`.
         **settings: any `Configuration` field: `base_uri`, `region`, `account_id`,
             `timeout`, `max_retries`, `hmac_algorithm`, `user_agent`, `verify`,
             `proxies`, `pool_maxsize`, `max_response_bytes`, `clock`, `sleep`.
@@ -61,6 +62,7 @@ class MessageMediaMessagesClient:
         config: Configuration | None = None,
         retry_policy: RetryPolicy | None = None,
         http_call_back: Any = None,
+        transport: BaseTransport | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         **settings: Any,
     ) -> None:
@@ -70,35 +72,25 @@ class MessageMediaMessagesClient:
             )
         if config is None:
             config = Configuration(
-                auth_user_name,
-                auth_password,
-                use_hmac_authentication,
-                timeout=timeout,
-                **settings,
+                auth_user_name, auth_password, use_hmac_authentication, timeout=timeout, **settings
             )
         else:
             _refuse_beside_config(
                 auth_user_name, auth_password, use_hmac_authentication, timeout, settings
             )
         self.config = config
-        self._transport = Transport(
-            str(config.base_uri),
-            timeout=(config.connect_timeout, config.read_timeout),
-            verify=config.verify,
-            proxies=config.proxies,
-            pool_maxsize=config.pool_maxsize,
-            max_response_bytes=config.max_response_bytes,
-        )
-        self._core = Core(
-            send=self._transport.send,
-            sign=_signer(config),
+        self._transport = transport if transport is not None else _default_transport(config)
+        self._requestor = Requestor(
+            transport=self._transport,
+            auth=auth_for(config),
             retry=retry_policy or RetryPolicy(max_retries=config.max_retries),
+            timeout=(config.connect_timeout, config.read_timeout),
+            base_uri=str(config.base_uri),
             headers={"User-Agent": config.user_agent, "Accept": "application/json"},
             account_id=config.account_id,
             sleep=config.sleep,
             clock=config.clock,
             call_back=http_call_back,
-            base_uri=str(config.base_uri),
         )
 
     @classmethod
@@ -109,42 +101,43 @@ class MessageMediaMessagesClient:
 
         See `Configuration.from_env`; keyword `settings` override the environment.
         """
-        retry_policy = settings.pop("retry_policy", None)
-        call_back = settings.pop("http_call_back", None)
+        given = {name: settings.pop(name, None) for name in _CLIENT_ONLY}
         config = Configuration.from_env(environ, **settings)
-        return cls(config=config, retry_policy=retry_policy, http_call_back=call_back)
+        return cls(config=config, **given)
 
     @property
     def http_call_back(self) -> Any:
         """The 2.x `HttpCallBack` of every controller without its own, or None."""
-        return self._core.call_back
+        return self._requestor.call_back
 
     @http_call_back.setter
     def http_call_back(self, call_back: Any) -> None:
-        self._core.call_back = call_back
+        self._requestor.call_back = call_back
 
     @cached_property
     def messages(self) -> MessagesController:
         """Send, status, cancel and credits."""
-        return MessagesController(self._core)
+        return MessagesController(self._requestor)
 
     @cached_property
     def delivery_reports(self) -> DeliveryReportsController:
         """Check and confirm delivery reports."""
         from .controllers.delivery_reports_controller import DeliveryReportsController
 
-        return DeliveryReportsController(self._core)
+        return DeliveryReportsController(self._requestor)
 
     @cached_property
     def replies(self) -> RepliesController:
         """Check and confirm replies."""
         from .controllers.replies_controller import RepliesController
 
-        return RepliesController(self._core)
+        return RepliesController(self._requestor)
 
     def close(self) -> None:
-        """Release the client's pooled connections."""
-        self._transport.close()
+        """Release the client's pooled connections (the transport's, if it can close)."""
+        close = getattr(self._transport, "close", None)
+        if close is not None:
+            close()
 
     def __enter__(self) -> MessageMediaMessagesClient:
         return self
@@ -192,41 +185,13 @@ def _hmac_alias(official: bool, misspelt: Any) -> bool:
     return bool(misspelt)
 
 
-def _signer(config: Configuration) -> Callable[[HttpRequest], None]:
-    """The function that adds this client's auth headers to a request."""
-    key, secret = config.auth_user_name, config.auth_password
-    if not key and not secret:
-
-        def sign_from_globals(request: HttpRequest) -> None:
-            found = global_credentials(config.use_hmac_authentication)
-            _sign(request, found, config)
-
-        return sign_from_globals
-    if not key or not secret:
-        missing = "auth_password (the API secret)" if key else "auth_user_name (the API key)"
-
-        def refuse(request: HttpRequest) -> None:
-            raise ConfigurationError(f"{missing} is missing: {NO_CREDENTIALS}")
-
-        return refuse
-    given = Credentials(key, secret, config.use_hmac_authentication)
-    if not given.use_hmac:
-        basic = auth.basic_authorization(key, secret)
-
-        def sign_basic(request: HttpRequest) -> None:
-            request.headers["Authorization"] = basic
-
-        return sign_basic
-    return lambda request: _sign(request, given, config)
-
-
-def _sign(request: HttpRequest, credentials: Credentials, config: Configuration) -> None:
-    """Add the auth headers for `credentials` to the request, for its exact bytes."""
-    key, secret = credentials.key, credentials.secret
-    if not credentials.use_hmac:
-        request.headers["Authorization"] = auth.basic_authorization(key, secret)
-        return
-    date = auth.http_date(config.clock())
-    method, path, body = request.http_method, request.path, request.body
-    headers = auth.hmac_headers(key, secret, method, path, body, date, config.hmac_algorithm)
-    request.headers.update(headers)
+def _default_transport(config: Configuration) -> Transport:
+    """The pooled requests transport, with this configuration's connection settings."""
+    return Transport(
+        str(config.base_uri),
+        timeout=(config.connect_timeout, config.read_timeout),
+        verify=config.verify,
+        proxies=config.proxies,
+        pool_maxsize=config.pool_maxsize,
+        max_response_bytes=config.max_response_bytes,
+    )

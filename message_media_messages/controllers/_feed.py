@@ -1,46 +1,52 @@
-"""FeedController: the check, process, confirm pattern shared by delivery reports and replies."""
+"""Check, confirm and iter_unconfirmed: the feed pattern shared by delivery reports and replies."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
 from .. import _validation as validation
 from ..models._base import Model
-from . import _polling as polling
+from ._requestor import Endpoint
 from .base_controller import BaseController
 
 T = TypeVar("T", bound=Model)
+I = TypeVar("I")  # noqa: E741 - an item of any kind
+CONFIRM_LIMIT = 100  # ids per confirm request, the API's limit
+
+
+def feed_endpoints(path: str, response: type[Model], ids: str) -> tuple[Endpoint, Endpoint]:
+    """The check and confirm endpoints of the feed at `path`.
+
+    Args:
+        path: e.g. "/v1/replies"; confirms go to `<path>/confirmed`.
+        response: the check's response model.
+        ids: the confirm body's key, e.g. "reply_ids".
+    """
+    check = Endpoint("GET", path, idempotent=True, result=response.from_dictionary)
+    body = functools.partial(validation.confirm_body, key=ids)
+    return check, Endpoint("POST", path + "/confirmed", idempotent=True, body=body)
 
 
 class FeedController(BaseController, Generic[T]):
     """Endpoints that return the oldest unconfirmed items until they are confirmed.
 
-    Subclasses name the path, the response model, its list attribute and the id field.
+    Subclasses declare the two endpoints (`feed_endpoints`), the response's list
+    attribute and the id field.
     """
 
-    _path: ClassVar[str]  # e.g. "/v1/replies"; confirms go to <path>/confirmed
-    _response: ClassVar[type[Model]]  # e.g. CheckRepliesResponse
+    _check_endpoint: ClassVar[Endpoint]
+    _confirm_endpoint: ClassVar[Endpoint]
     _items: ClassVar[str]  # the response's list attribute, e.g. "replies"
     _id: ClassVar[str]  # an item's id field, e.g. "reply_id"; confirms send "<_id>s"
 
     def _check(self, account_header: str | None) -> Any:
-        return self._call(
-            "GET",
-            self._path,
-            idempotent=True,
-            account_header=account_header,
-            parse=self._response.from_dictionary,
-        )
+        return self._request(self._check_endpoint, account_header=account_header)
 
     def _confirm(self, body: Model | Mapping[str, Any], account_header: str | None) -> Any:
-        return self._call(
-            "POST",
-            self._path + "/confirmed",
-            payload=validation.confirm_body(body, self._id + "s"),
-            idempotent=True,
-            account_header=account_header,
-        )
+        return self._request(self._confirm_endpoint, body=body, account_header=account_header)
 
     def iter_unconfirmed(
         self,
@@ -62,12 +68,73 @@ class FeedController(BaseController, Generic[T]):
             limit: stop after this many items.
             account_header: the sub-account to read.
         """
-        return polling.iter_unconfirmed(
+        return iter_unconfirmed(
             lambda: getattr(self._check(account_header), self._items) or [],
             lambda ids: self._confirm({self._id + "s": ids}, account_header),
             lambda item: str(getattr(item, self._id)),
             follow=follow,
             poll_interval=poll_interval,
             limit=limit,
-            sleep=self._core.sleep,
+            sleep=self._requestor.sleep,
         )
+
+
+@dataclass
+class _Pending:
+    """Ids handed over and not yet confirmed, confirmed in batches of up to 100."""
+
+    confirm: Callable[[list[str]], None]
+    ids: list[str] = field(default_factory=list)
+
+    def add(self, item_id: str) -> None:
+        self.ids.append(item_id)
+        if len(self.ids) == CONFIRM_LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.ids:
+            self.confirm(list(self.ids))  # a failed confirm keeps them: retried at the end
+            self.ids.clear()
+
+
+def iter_unconfirmed(
+    check: Callable[[], Sequence[I]],
+    confirm: Callable[[list[str]], None],
+    id_of: Callable[[I], str],
+    *,
+    follow: bool,
+    poll_interval: float,
+    limit: int | None,
+    sleep: Callable[[float], None],
+) -> Iterator[I]:
+    """Yield items from repeated checks; confirm them in batches once handed over.
+
+    An item is confirmed only once the caller asks for the next one (or the loop ends):
+    one being processed when the caller crashes is returned again (at-least-once).
+
+    Args:
+        check: returns the oldest unconfirmed items (up to 100).
+        confirm: confirms a list of ids.
+        id_of: an item's id.
+        follow: keep polling when a check comes back empty, instead of stopping.
+        poll_interval: seconds between checks while following and idle.
+        limit: stop after handing over this many items (None: no limit).
+        sleep: the sleep function (the client's, injectable in tests).
+    """
+    pending, handed = _Pending(confirm), 0
+    try:
+        while limit is None or handed < limit:
+            items = check()
+            if not items and not follow:
+                return
+            for item in items:
+                yield item
+                pending.add(id_of(item))  # reached only once the caller moved past `item`
+                handed += 1
+                if limit is not None and handed >= limit:
+                    return
+            pending.flush()
+            if not items:
+                sleep(poll_interval)
+    finally:
+        pending.flush()

@@ -10,14 +10,15 @@ from ..models.confirm_delivery_reports_as_received_request import (
     ConfirmDeliveryReportsAsReceivedRequest,
 )
 from ..models.delivery_report import DeliveryReport
-from ._feed import FeedController
+from ._feed import FeedController, feed_endpoints
 
 
 class DeliveryReportsController(FeedController[DeliveryReport]):
     """The `/v1/delivery_reports` endpoints (`client.delivery_reports`)."""
 
-    _path = "/v1/delivery_reports"
-    _response = CheckDeliveryReportsResponse
+    _check_endpoint, _confirm_endpoint = feed_endpoints(
+        "/v1/delivery_reports", CheckDeliveryReportsResponse, "delivery_report_ids"
+    )
     _items = "delivery_reports"
     _id = "delivery_report_id"
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import _validation as validation
-from ..exceptions.api_exception import APIException, BadRequestError
 from ..exceptions.send_messages_400_response_exception import SendMessages400ResponseException
 from ..models.cancel_scheduled_message_request import CancelScheduledMessageRequest
 from ..models.get_message_status_response import GetMessageStatusResponse
@@ -15,10 +15,22 @@ from ..models.message import Message
 from ..models.send_messages_request import SendMessagesRequest
 from ..models.send_messages_response import SendMessagesResponse
 from ..models.status_enum import StatusEnum
-from .base_controller import BaseController, json_object, path_for
+from ._requestor import BAD_REQUEST, Endpoint, json_object, result
+from .base_controller import BaseController
 
 if TYPE_CHECKING:  # batch pulls in sqlite3 and threads: loaded on first use
     from ..batch._sender import BatchProgress, BatchResult
+
+SEND = Endpoint(
+    "POST", "/v1/messages", idempotent=False, body=validation.send_body,
+    result=SendMessagesResponse.from_dictionary, bad_request=SendMessages400ResponseException,
+)  # fmt: skip
+SEND_CHECKED = dataclasses.replace(SEND, body=None)  # a wire body validated already
+STATUS = Endpoint(
+    "GET", "/v1/messages/{}", idempotent=True, result=GetMessageStatusResponse.from_dictionary
+)
+CANCEL = Endpoint("PUT", "/v1/messages/{}", idempotent=True, body=validation.cancel_body)
+CREDITS = Endpoint("GET", "/v1/messaging/credits", idempotent=True, result=json_object)
 
 
 class MessagesController(BaseController):
@@ -42,7 +54,8 @@ class MessagesController(BaseController):
             ValidationError: a message breaks an API rule; nothing was sent.
             SendMessages400ResponseException: the API rejected the request; nothing was sent.
         """
-        return self._send_wire(validation.send_body(body), account_header)
+        sent: SendMessagesResponse = self._request(SEND, body=body, account_header=account_header)
+        return sent
 
     def send_batch(
         self,
@@ -56,18 +69,14 @@ class MessagesController(BaseController):
     ) -> BatchResult:
         """Send any number of messages, streamed, in requests of up to 100.
 
-        Every row is validated first; invalid rows are not sent. A request the API
-        rejects with 400 (it then sends nothing) is split and its halves resent, so one
-        bad row cannot sink the others. A request that may have reached the server is
-        never resent: its rows are `unknown`.
+        Invalid rows are not sent; a request rejected with 400 is split and its halves
+        resent; one that may have reached the server is never resent (rows `unknown`).
 
         Args:
             messages: any iterable of `Message` or dicts, consumed as a stream.
-            concurrency: requests in flight at once (keep the client's `pool_maxsize`
-                at least this high).
-            journal: path of a SQLite journal: a run killed at any moment and started
-                again with the same input skips accepted rows, reports the ones that
-                were in flight as `unknown`, and never sends a row twice.
+            concurrency: requests in flight at once (keep `pool_maxsize` at least this).
+            journal: path of a SQLite journal: a run killed and started again with the
+                same input skips accepted rows and never sends a row twice.
             dry_run: send nothing; report validity, encoding and SMS segments per row.
             on_progress: called with a `BatchProgress` as rows are accounted for.
             account_header: the sub-account to send from.
@@ -76,15 +85,14 @@ class MessagesController(BaseController):
             The ledger: `counts` per outcome and `rows` in input order.
 
         Raises:
-            JournalMismatchError: the journal was written for a different input.
-            JournalLockedError: another run holds the journal (its `holder` says who).
-            JournalUnusableError: the path is not a journal of ours, or cannot be used.
-            JournalWriteError: a journal write failed mid-run; the batch stopped.
+            JournalError: `JournalMismatchError` (another input's journal),
+                `JournalLockedError` (held by another run, see `holder`),
+                `JournalUnusableError`, `JournalWriteError` (the batch stopped).
         """
         from ..batch._sender import send_batch
 
         return send_batch(
-            functools.partial(self._send_wire, account_header=account_header),
+            functools.partial(self._send_checked, account_header=account_header),
             messages,
             concurrency=concurrency,
             journal=journal,
@@ -92,19 +100,14 @@ class MessagesController(BaseController):
             on_progress=on_progress,
         )
 
-    def _send_wire(
+    def _send_checked(
         self, payload: dict[str, Any], account_header: str | None
     ) -> SendMessagesResponse:
         """Send an already validated wire body."""
-        return self._call(
-            "POST",
-            "/v1/messages",
-            payload=payload,
-            idempotent=False,
-            account_header=account_header,
-            parse=SendMessagesResponse.from_dictionary,
-            bad_request=SendMessages400ResponseException,
+        sent: SendMessagesResponse = self._request(
+            SEND_CHECKED, body=payload, account_header=account_header
         )
+        return sent
 
     def get_message_status(
         self, message_id: str, account_header: str | None = None
@@ -114,14 +117,10 @@ class MessagesController(BaseController):
         Raises:
             NotFoundError: no such message (or older than 45 days).
         """
-        path = path_for("/v1/messages/{}", validation.message_id(message_id))
-        return self._call(
-            "GET",
-            path,
-            idempotent=True,
-            account_header=account_header,
-            parse=GetMessageStatusResponse.from_dictionary,
+        found: GetMessageStatusResponse = self._request(
+            STATUS, message_id=validation.message_id(message_id), account_header=account_header
         )
+        return found
 
     def cancel_scheduled_message(
         self,
@@ -139,34 +138,20 @@ class MessagesController(BaseController):
             NotFoundError: no such message.
         """
         message_id = validation.message_id(message_id)
-
-        def already_cancelled(error: APIException) -> str:
-            # A retry after a lost answer finds the message cancelled by the first
-            # attempt, and the API refuses to cancel it twice: that is a success.
-            if isinstance(error, BadRequestError):
-                status = self.get_message_status(message_id, account_header).status
-                if status == StatusEnum.CANCELLED:
-                    return ""
-            raise error
-
-        return self._call(
-            "PUT",
-            path_for("/v1/messages/{}", message_id),
-            payload=validation.cancel_body(body),
-            idempotent=True,
-            account_header=account_header,
-            recover=already_cancelled,
+        exchange = self._exchange(
+            CANCEL, message_id=message_id, body=body, account_header=account_header
         )
+        # A retry after a lost answer finds the message cancelled by the first attempt,
+        # and the API refuses to cancel it twice: that is a success.
+        if exchange.lost_answer and exchange.kind == BAD_REQUEST:
+            status = self.get_message_status(message_id, account_header).status
+            if status == StatusEnum.CANCELLED:
+                return ""
+        return result(CANCEL, exchange)
 
     def check_credits_remaining(self, account_header: str | None = None) -> Any:
         """The prepaid credits left on the account (the decoded JSON, as in 2.x)."""
-        return self._call(
-            "GET",
-            "/v1/messaging/credits",
-            idempotent=True,
-            account_header=account_header,
-            parse=json_object,
-        )
+        return self._request(CREDITS, account_header=account_header)
 
     # The official 1.1.0 names.
     create_send_messages = send_messages

@@ -8,14 +8,15 @@ from typing import Any
 from ..models.check_replies_response import CheckRepliesResponse
 from ..models.confirm_replies_as_received_request import ConfirmRepliesAsReceivedRequest
 from ..models.reply import Reply
-from ._feed import FeedController
+from ._feed import FeedController, feed_endpoints
 
 
 class RepliesController(FeedController[Reply]):
     """The `/v1/replies` endpoints (`client.replies`)."""
 
-    _path = "/v1/replies"
-    _response = CheckRepliesResponse
+    _check_endpoint, _confirm_endpoint = feed_endpoints(
+        "/v1/replies", CheckRepliesResponse, "reply_ids"
+    )
     _items = "replies"
     _id = "reply_id"
 

@@ -246,16 +246,11 @@ class TransportError(MessageMediaError):
             text += " (maybe_sent: the request may have reached the server; not retried)"
         return text
 
-    def retold(self, *, attempts: int, maybe_sent: bool) -> TransportError:
-        """The same error (same class), as it reads after `attempts` tries."""
-        return type(self)(
-            self.reason,
-            method=self.method,
-            path=self.path,
-            maybe_sent=maybe_sent,
-            attempts=attempts,
-            failure=self.failure,
-        )
+    def settle(self, *, attempts: int, maybe_sent: bool) -> None:
+        """Record, in place, how many tries the call took and whether it may have been
+        acted on (the request pipeline knows both once it stops retrying)."""
+        self.attempts, self.maybe_sent = attempts, maybe_sent
+        self.args = (self._describe(),)
 
 
 class APIConnectionError(TransportError):

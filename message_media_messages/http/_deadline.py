@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import io
-import threading
 import time
 from typing import Any
 
-_current = threading.local()  # the attempt this thread is sending
-
 
 class Attempt:
-    """What is known of the request this thread is sending, as it goes out.
+    """What is known of one request being sent, as it goes out.
 
     Attributes:
         read: the read budget in seconds, counted from when the request was written.
@@ -39,21 +36,20 @@ class Attempt:
         return self.deadline is not None and time.monotonic() >= self.deadline
 
 
-def begin_attempt(read: float) -> Attempt:
-    """Start this thread's attempt, with `read` seconds for its response."""
-    attempt = Attempt(read)
-    _current.attempt = attempt
-    return attempt
+class Budget(float):
+    """Seconds of timeout that carry their call's `Attempt` (a per-call argument).
 
+    urllib3 hands the per-call timeout to the connection it picks (`conn.timeout = ...`)
+    before the request is written: that is how the connection learns which attempt it
+    is sending, with no thread-local or other ambient state.
+    """
 
-def end_attempt() -> None:
-    """Forget this thread's attempt."""
-    _current.attempt = None
+    attempt: Attempt
 
-
-def current_attempt() -> Attempt | None:
-    """The attempt this thread is sending, if any."""
-    return getattr(_current, "attempt", None)
+    def __new__(cls, seconds: float, attempt: Attempt) -> Budget:
+        budget = super().__new__(cls, seconds)
+        budget.attempt = attempt
+        return budget
 
 
 class _DeadlineReader(io.RawIOBase):

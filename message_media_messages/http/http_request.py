@@ -15,10 +15,12 @@ class HttpRequest:
         path: the path sent and signed, e.g. "/v1/messages".
         headers: request headers (never logged).
         body: the exact body bytes, or None.
-        query_url: the full URL (2.x attribute name).
+        origin: the scheme, host and port the request goes to, e.g.
+            "https://api.messagemedia.com".
+        query_url: the full URL (2.x attribute name), built when read.
     """
 
-    __slots__ = ("body", "headers", "http_method", "path", "query_url")
+    __slots__ = ("_query_url", "body", "headers", "http_method", "origin", "path")
 
     def __init__(
         self,
@@ -27,12 +29,24 @@ class HttpRequest:
         headers: dict[str, str] | None = None,
         body: bytes | None = None,
         query_url: str = "",
+        *,
+        origin: str = "",
     ) -> None:
         self.http_method = http_method
         self.path = path
         self.headers = {} if headers is None else headers
         self.body = body
-        self.query_url = query_url
+        self.origin = origin
+        self._query_url = query_url  # as given (2.x code may set it), else built when read
+
+    @property
+    def query_url(self) -> str:
+        """The full URL (2.x attribute): the origin and the path, unless one was set."""
+        return self._query_url or self.origin + self.path
+
+    @query_url.setter
+    def query_url(self, url: str) -> None:
+        self._query_url = url
 
     @property
     def parameters(self) -> str | None:
@@ -57,7 +71,8 @@ class HttpRequest:
         """A copy safe to keep, show or pickle: credential headers and URL passwords masked."""
         kept = copy.copy(self)
         kept.headers = redact_headers(self.headers)
-        kept.query_url = redact_url(self.query_url)
+        kept.origin = redact_url(self.origin)
+        kept._query_url = redact_url(self._query_url)
         return kept
 
     def __repr__(self) -> str:

@@ -73,6 +73,34 @@ class RetryPolicy:
         ceiling: float = min(self.backoff_max, self.backoff_base * 2.0**retry_number)
         return ceiling * (0.5 + self.random() / 2)  # "equal jitter": never less than half
 
+    def after(self, outcome: Outcome, *, idempotent: bool, retries: int) -> float | None:
+        """Seconds to wait before trying again after `outcome`, or None to stop there.
+
+        Args:
+            outcome: what the last attempt came to.
+            idempotent: True for calls that are safe to repeat.
+            retries: how many retries were already made.
+        """
+        failure, status = outcome.failure, outcome.status
+        if not self.may_retry(idempotent=idempotent, failure=failure, status=status):
+            return None
+        return self.delay(retries, outcome.retry_after)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one attempt came to, as the policy sees it: the one value it decides from.
+
+    Attributes:
+        failure: a failure kind of this module; STATUS when an answer came back.
+        status: the HTTP status of the answer, or None.
+        retry_after: the answer's `Retry-After` in seconds (parsed once), or None.
+    """
+
+    failure: str
+    status: int | None = None
+    retry_after: float | None = None
+
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
     """Seconds to wait from a `Retry-After` header: ASCII delta-seconds or an HTTP date.

@@ -1,4 +1,8 @@
-"""The only module that imports requests: pooled HTTP, with its errors mapped to ours."""
+"""The only module that imports requests: pooled HTTP, with its errors mapped to ours.
+
+`Transport` is the default of the one-method interface every client sends through,
+`BaseTransport.send(request, *, timeout) -> HttpResponse` (`http._base_transport`).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as u3
 
-from ..configuration import DEFAULT_MAX_RESPONSE_BYTES, check_header_value
+from ..configuration import DEFAULT_MAX_RESPONSE_BYTES
 from ..exceptions.api_exception import (
     APIConnectionError,
     APITimeoutError,
@@ -20,13 +24,14 @@ from ..exceptions.api_exception import (
     TransportError,
 )
 from . import retry
-from ._deadline import Attempt, DeadlineSocket, begin_attempt, current_attempt, end_attempt
+from ._base_transport import Timeout
+from ._body import bounded_body, check_headers, encoding_refusal, wire_headers
+from ._deadline import Attempt, Budget, DeadlineSocket
 from ._interim import FinalResponse
 from ._redaction import redact_url
 from .http_request import HttpRequest
 from .http_response import HttpResponse
 
-_CHUNK = 64 * 1024  # bytes read at a time from a body of unknown length
 # Failures only connecting raises: nothing of the request was written yet.
 _CONNECT_ONLY = (u3.NewConnectionError, u3.ConnectTimeoutError, u3.ProxyError)
 _live: weakref.WeakSet[Transport] = weakref.WeakSet()  # every transport of this process
@@ -37,15 +42,28 @@ class _AttemptMixin:
 
     sock: Any
     response_class: type[http.client.HTTPResponse] = FinalResponse  # reads past 1xx answers
+    _attempt: Attempt | None = None  # the attempt this connection is sending
+    _seconds: Any = None
+
+    @property
+    def timeout(self) -> Any:
+        return self._seconds
+
+    @timeout.setter
+    def timeout(self, seconds: Any) -> None:
+        # urllib3 sets each call's timeout here before writing: a `Budget` names the call.
+        self._seconds = seconds
+        if isinstance(seconds, Budget):
+            self._attempt = seconds.attempt
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        attempt = current_attempt()
+        attempt = self._attempt
         if attempt is not None:
             attempt.writing = True  # from here on, bytes of the request may reach the server
         super().request(*args, **kwargs)  # type: ignore[misc]
 
     def getresponse(self) -> Any:
-        attempt = current_attempt()
+        attempt, self._attempt = self._attempt, None  # one response per attempt
         real = self.sock
         if attempt is None or real is None:
             return super().getresponse()  # type: ignore[misc]
@@ -65,16 +83,48 @@ class _HTTPSConnection(_AttemptMixin, urllib3.connection.HTTPSConnection):
     """urllib3's HTTPS connection, with the mixin's write mark, deadline and 1xx handling."""
 
 
-class _ConnectionError(APIConnectionError, requests.exceptions.ConnectionError):
+class _Public:
+    """Shows a requests-compatible error under the public class it specialises.
+
+    Tracebacks, `repr` and `type(err).__name__` name the class users import from
+    `message_media_messages.exceptions` (and catch); pickling rebuilds this subclass.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        public = next(c for c in cls.__mro__[1:] if issubclass(c, TransportError))
+        cls.__module__, cls.__qualname__, cls.__name__ = (
+            "message_media_messages.exceptions", public.__qualname__, public.__name__
+        )  # fmt: skip
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        kind: type[Any] = type(self)
+        name = next(key for key, cls in _PUBLIC.items() if kind is cls)
+        return (_restore, (name, getattr(self, "args", ())), self.__dict__ or None)
+
+
+class _ConnectionError(_Public, APIConnectionError, requests.exceptions.ConnectionError):
     """An APIConnectionError that code written for 2.x catches as a requests error."""
 
 
-class _ConnectTimeout(APITimeoutError, requests.exceptions.ConnectTimeout):
+class _ConnectTimeout(_Public, APITimeoutError, requests.exceptions.ConnectTimeout):
     """A connect timeout, also a requests ConnectTimeout."""
 
 
-class _ReadTimeout(APITimeoutError, requests.exceptions.ReadTimeout):
+class _ReadTimeout(_Public, APITimeoutError, requests.exceptions.ReadTimeout):
     """A read timeout, also a requests ReadTimeout."""
+
+
+_PUBLIC: dict[str, type[TransportError]] = {
+    "connection": _ConnectionError, "connect_timeout": _ConnectTimeout, "read_timeout": _ReadTimeout
+}  # fmt: skip
+
+
+def _restore(name: str, args: tuple[Any, ...]) -> TransportError:
+    cls = _PUBLIC[name]
+    error = cls.__new__(cls, *args)
+    error.args = args  # OSError's __new__ (requests' exceptions) leaves them to __init__
+    return error
 
 
 class Transport:
@@ -102,9 +152,8 @@ class Transport:
         session = requests.Session()
         settings = session.merge_environment_settings(base_uri, proxies or {}, None, verify, None)
         session.close()
-        self._read, self._max_body = timeout[1], max_response_bytes
+        self._default_timeout, self._max_body = timeout, max_response_bytes
         self._pool_maxsize = pool_maxsize
-        self._timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
         try:  # stricter than the configuration's urlsplit check on Python 3.10 ("[zz]")
             self._base = urllib3.util.parse_url(base_uri)
         except ValueError:  # urllib3 quotes the URL it cannot use, password included
@@ -148,44 +197,45 @@ class Transport:
             inherited.close()
         return self._pool
 
-    def send(self, request: HttpRequest) -> HttpResponse:
-        """Send one request and return the whole response.
+    def send(self, request: HttpRequest, *, timeout: Timeout | None = None) -> HttpResponse:
+        """Send one request and return the whole response (see `BaseTransport.send`).
 
-        The read timeout bounds each wait for data and also the whole response, head
-        and body, counted from when the request has been written: an attempt lasts at
-        most the time connecting took plus the read timeout.
+        `timeout` is (connect, read) seconds for this call (the constructor's when None).
+        The read timeout bounds each wait for data and also the whole response, head and
+        body, counted from when the request has been written: an attempt lasts at most
+        the time connecting took plus the read timeout.
 
         Raises:
             APIConnectionError: no connection, or it broke before the response was read.
             APITimeoutError: connecting or reading took longer than the timeout.
             ConfigurationError: a header value cannot be sent (nothing was sent).
         """
-        _check_headers(request.headers)
+        check_headers(request.headers)
         pool = self._own_pool()
         # The path includes any path prefix of the base URI: it is what was signed.
         target = request.path
         if self._absolute:
             target = f"{self._base.scheme}://{self._base.netloc}{request.path}"
-        attempt = begin_attempt(self._read)
+        connect, read = timeout if timeout is not None else self._default_timeout
+        attempt = Attempt(read)
+        budget = urllib3.Timeout(connect=Budget(connect, attempt), read=Budget(read, attempt))
         try:
             raw = pool.urlopen(
                 request.http_method, target, body=request.body,
-                headers=_wire_headers(request.headers), retries=False, redirect=False,
-                timeout=self._timeout, assert_same_host=False,
+                headers=wire_headers(request.headers), retries=False, redirect=False,
+                timeout=budget, assert_same_host=False,
                 preload_content=False, decode_content=False,
             )  # fmt: skip
             return self._response(raw)
         except (u3.HTTPError, OSError) as exc:
             raise _mapped(exc, request, attempt) from exc
-        finally:
-            end_attempt()
 
     def _response(self, raw: Any) -> HttpResponse:
         """The whole response, or its head alone when its body is refused unread."""
         empty = raw.length_remaining == 0  # nothing to decode, whatever the headers say
-        refused = None if empty else _encoding_refusal(raw.headers.get("content-encoding"))
+        refused = None if empty else encoding_refusal(raw.headers.get("content-encoding"))
         if refused is None:
-            body = _bounded_body(raw, self._max_body)
+            body = bounded_body(raw, self._max_body)
             if body is not None:
                 return HttpResponse(raw.status, raw.headers, body)  # case-insensitive headers
             limit = self._max_body
@@ -199,17 +249,6 @@ class Transport:
         self._adapter.close()
 
 
-def _check_headers(headers: dict[str, Any]) -> None:
-    """Refuse, naming the header, what http.client would refuse quoting the value.
-
-    Its `ValueError: Invalid header value b'...'` would carry an `Authorization`
-    value (key, HMAC signature) into error texts, logs, ledgers and journals.
-    """
-    for name, value in headers.items():
-        text = value.decode("latin-1") if isinstance(value, bytes) else value
-        check_header_value(f"the {name} header", str(text) if isinstance(text, int) else text)
-
-
 def _after_fork_in_child() -> None:
     for transport in list(_live):
         transport._own_pool()
@@ -217,40 +256,6 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):  # POSIX
     os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def _wire_headers(headers: dict[str, str]) -> dict[str, str]:
-    """The request's headers, asking for the body as it is: no content encoding is decoded."""
-    wire = {name: value for name, value in headers.items() if name.lower() != "accept-encoding"}
-    wire["Accept-Encoding"] = "identity"
-    return wire
-
-
-def _encoding_refusal(encoding: str | None) -> str | None:
-    """Why a body in this `Content-Encoding` is refused, or None for identity (or none)."""
-    codings = [c.strip().lower() for c in (encoding or "").split(",")]
-    if all(coding in ("", "identity") for coding in codings):
-        return None
-    return (
-        f"the response body is encoded ({encoding!r:.60}) though only identity was "
-        "asked for; not decoded"
-    )
-
-
-def _bounded_body(raw: Any, limit: int) -> bytes | None:
-    """The body, or None when it is over `limit` bytes (never reading past limit + 1)."""
-    length = raw.length_remaining  # from Content-Length; None when unknown
-    if length is not None:
-        return bytes(raw.read(decode_content=False)) if length <= limit else None
-    chunks: list[bytes] = []
-    size = 0
-    while size <= limit:
-        chunk = raw.read(min(_CHUNK, limit + 1 - size), decode_content=False)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        size += len(chunk)
-    return None
 
 
 def _tls_pool_kwargs(verify: bool | str) -> dict[str, Any]:

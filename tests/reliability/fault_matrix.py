@@ -449,8 +449,8 @@ def _outcome(exc: BaseException | None, attempts: int) -> str:
 
 
 def public_name(exc: BaseException) -> str:
-    """The documented class name of an SDK error (the transport's private subclasses map
-    to their public parent: `_ReadTimeout` -> `APITimeoutError`)."""
+    """The documented class name of an SDK error (the transport's requests-compatible
+    subclasses are named as their public parent, e.g. `APITimeoutError`)."""
     for cls in type(exc).__mro__:
         if not cls.__name__.startswith("_") and cls.__module__.startswith("message_media_messages"):
             return cls.__name__

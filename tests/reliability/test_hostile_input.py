@@ -36,12 +36,6 @@ from message_media_messages import (
     SandboxServer,
     ValidationError,
 )
-from message_media_messages.controllers.base_controller import Core
-from message_media_messages.controllers.delivery_reports_controller import (
-    DeliveryReportsController,
-)
-from message_media_messages.controllers.messages_controller import MessagesController
-from message_media_messages.controllers.replies_controller import RepliesController
 from message_media_messages.http.http_request import HttpRequest
 from message_media_messages.http.http_response import HttpResponse
 from message_media_messages.http.retry import RetryPolicy
@@ -456,20 +450,30 @@ ENDPOINTS: dict[str, tuple[Callable[[Any], Any], Expect]] = {
 }
 
 
+class _Answer:
+    """A transport that hands every request to `send` (no network)."""
+
+    def __init__(self, send: Callable[[HttpRequest], HttpResponse]) -> None:
+        self._send = send
+
+    def send(self, request: HttpRequest, *, timeout: tuple[float, float]) -> HttpResponse:
+        return self._send(request)
+
+
 def _controllers(send: Callable[[HttpRequest], HttpResponse]) -> dict[str, Any]:
-    """The three controllers over a transport-free core whose `send` is given."""
-    core = Core(
-        send=send,
-        sign=lambda request: None,
-        retry=RetryPolicy(max_retries=0),
-        headers={"Accept": "application/json"},
+    """The three controllers of a client whose transport answers with `send`."""
+    client = MessageMediaMessagesClient(
+        "key",
+        "secret",
+        transport=_Answer(send),
+        retry_policy=RetryPolicy(max_retries=0),
         sleep=lambda seconds: None,
         base_uri="https://api.messagemedia.test",
     )
     return {
-        "messages": MessagesController(core),
-        "reports": DeliveryReportsController(core),
-        "replies": RepliesController(core),
+        "messages": client.messages,
+        "reports": client.delivery_reports,
+        "replies": client.replies,
     }
 
 

@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import pytest
+import requests
 from secrets_helpers import KEY, SECRET, UNKNOWN_ID, Recorder, basic_token, leaks, one_sms
 
 import message_media_messages
@@ -106,8 +107,11 @@ def test_the_parametrization_covers_every_family():
     names = {c.__name__ for c in ERROR_CLASSES}
     expected = {"WebhookSignatureError", "WebhookPayloadError", "JournalLockedError",
                 "SendMessages400ResponseException", "RateLimitError", "ValidationError",
-                "_ConnectionError", "_ReadTimeout", "ConfigurationError"}  # fmt: skip
+                "APIConnectionError", "APITimeoutError", "ConfigurationError"}  # fmt: skip
     assert expected <= names
+    # ... and the transport's requests-compatible flavours, shown under those public names.
+    for flavour in (requests.exceptions.ConnectionError, requests.exceptions.ReadTimeout):
+        assert any(issubclass(c, flavour) for c in ERROR_CLASSES)
 
 
 @pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda c: c.__name__)

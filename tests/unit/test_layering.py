@@ -59,10 +59,12 @@ def test_http_data_modules_import_only_the_standard_library(path):
     assert not {n for n in imports_of(path) if n.split(".")[0] in ("requests", "urllib3")}
 
 
-def test_configuration_imports_only_the_exception_tree():
-    # ... and the redaction rules, a bottom-layer http_* module (stdlib only, see above).
-    names = internal(imports_of(PACKAGE / "configuration.py"))
-    below = (f"{NAME}.exceptions", f"{NAME}.http._redaction")
+@pytest.mark.parametrize("module", ["configuration.py", "_setting_checks.py"])
+def test_configuration_imports_only_the_exception_tree(module):
+    # ... and the redaction rules, a bottom-layer http_* module (stdlib only, see above),
+    # and its own value checks (`_setting_checks`, held to the same rule).
+    names = internal(imports_of(PACKAGE / module))
+    below = (f"{NAME}.exceptions", f"{NAME}.http._redaction", f"{NAME}._setting_checks")
     assert {n for n in names if not allowed(n, below)} == set()
 
 
@@ -94,6 +96,6 @@ def test_the_cli_uses_only_top_level_public_names(path):
 
 
 def test_the_layering_reader_resolves_relative_imports():
-    names = imports_of(PACKAGE / "controllers" / "base_controller.py")
+    names = imports_of(PACKAGE / "controllers" / "_requestor.py")
     assert f"{NAME}.http.retry" in names
     assert f"{NAME}.exceptions.api_exception" in names

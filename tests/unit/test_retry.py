@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from message_media_messages.controllers.base_controller import BaseController, Core
+from message_media_messages import MessageMediaMessagesClient
+from message_media_messages.controllers._requestor import Endpoint
+from message_media_messages.controllers.base_controller import BaseController
 from message_media_messages.exceptions import (
     APIConnectionError,
     APITimeoutError,
@@ -50,13 +52,13 @@ EXPECTED_RETRY = {  # failure -> retried for sends?, retried for idempotent call
 
 
 class Script:
-    """A fake `send` that fails as told for the first attempts, then answers 200."""
+    """A fake transport that fails as told for the first attempts, then answers 200."""
 
     def __init__(self, failures):
         self.failures = list(failures)
         self.attempts = 0
 
-    def __call__(self, request):
+    def send(self, request, *, timeout):
         self.attempts += 1
         if self.failures:
             failure = self.failures.pop(0)
@@ -77,19 +79,18 @@ class Script:
 def run(call, failures, max_retries=2):
     method, idempotent = CALLS[call]
     script, sleeps = Script(failures), []
-    core = Core(
-        send=script,
-        sign=lambda request: None,
-        retry=RetryPolicy(max_retries=max_retries, random=lambda: 0.5),
-        headers={},
+    client = MessageMediaMessagesClient(
+        "key",
+        "secret",
+        transport=script,
+        retry_policy=RetryPolicy(max_retries=max_retries, random=lambda: 0.5),
         sleep=sleeps.append,
         clock=lambda: 0.0,
     )
     payload = {"x": 1} if method != "GET" else None
+    endpoint = Endpoint(method, "/v1/x", idempotent=idempotent)
     try:
-        result = BaseController(core)._call(
-            method, "/v1/x", payload=payload, idempotent=idempotent, account_header=None
-        )
+        result = BaseController(client._requestor)._request(endpoint, body=payload)
     except Exception as exc:  # the test inspects what came out
         return exc, script.attempts, sleeps
     return result, script.attempts, sleeps

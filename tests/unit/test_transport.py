@@ -1,10 +1,12 @@
 """The transport over real sockets on 127.0.0.1: response deadlines, proxies, error mapping."""
 
 import contextlib
+import pickle
 import socket
 import socketserver
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -137,6 +139,39 @@ def test_a_refused_connection_never_left(serve):
     assert caught.value.failure == retry.CONNECT
     assert caught.value.maybe_sent is False
     assert isinstance(caught.value, requests.exceptions.ConnectionError)
+
+
+def test_a_transport_error_is_shown_under_its_public_class(serve):
+    server = serve(answer)
+    url = server.url
+    server.shutdown()
+    server.server_close()
+    with pytest.raises(APIConnectionError) as caught:
+        get(Transport(url, timeout=(0.5, 0.5)))
+    err = caught.value
+    shown = traceback.format_exception_only(type(err), err)[-1]
+    assert shown.startswith("message_media_messages.exceptions.APIConnectionError: ")
+    assert (type(err).__module__, type(err).__qualname__) == (
+        "message_media_messages.exceptions",
+        "APIConnectionError",
+    )
+    assert repr(err).startswith("APIConnectionError(")
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is type(err) and str(back) == str(err)
+
+
+def test_the_timeout_is_a_per_call_argument(serve):
+    def slow(conn: socket.socket) -> None:
+        read_request(conn)
+        time.sleep(0.6)
+        conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Length: {len(BODY)}\r\n\r\n".encode() + BODY)
+
+    server = serve(slow)
+    transport = Transport(server.url, timeout=(1.0, 5.0))
+    request = HttpRequest("GET", "/v1/x", {"Accept": "application/json"})
+    with pytest.raises(APITimeoutError):
+        transport.send(request, timeout=(1.0, 0.2))
+    transport.close()
 
 
 def test_a_connection_closed_before_the_answer_may_have_been_processed(serve):
