@@ -9,9 +9,14 @@ from dataclasses import dataclass, field, fields
 from typing import ClassVar, NamedTuple
 from urllib.parse import urlsplit
 
-from ._setting_checks import Timeout as Timeout  # re-exported: importable from here
-from ._setting_checks import check_base_uri, check_timeout, insecure, is_loopback
-from ._setting_checks import check_header_value as check_header_value
+from ._setting_checks import (
+    Timeout as Timeout,  # re-exported: importable from here
+    check_base_uri,
+    check_header_value as check_header_value,
+    check_timeout,
+    insecure,
+    is_loopback,
+)
 from .exceptions.api_exception import ConfigurationError
 from .http._redaction import redact_url
 

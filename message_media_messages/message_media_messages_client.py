@@ -45,9 +45,9 @@ class MessageMediaMessagesClient:
         http_call_back: a 2.x `HttpCallBack` called before and after each attempt.
         transport: sends the requests instead of the default pooled `Transport`: any
             object with `send(request, *, timeout) -> HttpResponse` (the one-method
-            interface `message_media_messages.http._base_transport.BaseTransport`
-            documents: send once, raise `TransportError` subclasses with `failure` and
-            `maybe_sent` set); `close()`, if it has one, is called by `close()`.
+            interface `message_media_messages.BaseTransport` documents: send once, raise
+            `TransportError` subclasses with `failure` and `maybe_sent` set); `close()`,
+            if it has one, is called by `close()`.
         **settings: any `Configuration` field: `base_uri`, `region`, `account_id`,
             `timeout`, `max_retries`, `hmac_algorithm`, `user_agent`, `verify`,
             `proxies`, `pool_maxsize`, `max_response_bytes`, `clock`, `sleep`.

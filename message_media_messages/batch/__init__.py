@@ -1,7 +1,6 @@
 """Batch sending: `send_batch` and the result types it returns (journal, ledger, dry run)."""
 
-from ._journal import completed as journal_completed
-from ._journal import set_aside as set_journal_aside
+from ._journal import completed as journal_completed, set_aside as set_journal_aside
 from ._ledger import BatchRow
 from ._sender import BatchProgress, BatchResult, send_batch
 

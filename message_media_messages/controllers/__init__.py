@@ -19,6 +19,5 @@ _HOMES = {
     "RepliesController": "replies_controller",
 }
 
-__all__ = sorted(_HOMES)
-
-__getattr__ = lazy_names(__name__, _HOMES)
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)
+__all__ = __dir__()

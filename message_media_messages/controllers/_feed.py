@@ -56,11 +56,9 @@ class FeedController(BaseController, Generic[T]):
         limit: int | None = None,
         account_header: str | None = None,
     ) -> Iterator[T]:
-        """Yield unconfirmed items, confirming each once the caller moves past it.
+        """Yield unconfirmed items, confirming each once the caller asks for the next.
 
-        At-least-once: an item is confirmed (in batches of up to 100) only after the next
-        one is requested or the loop ends, so nothing is confirmed that was not handed
-        over and processed.
+        At-least-once: an item is confirmed (in batches) only once the caller moves past it.
 
         Args:
             follow: keep polling when none are waiting, instead of stopping.
@@ -109,8 +107,7 @@ def iter_unconfirmed(
 ) -> Iterator[I]:
     """Yield items from repeated checks; confirm them in batches once handed over.
 
-    An item is confirmed only once the caller asks for the next one (or the loop ends):
-    one being processed when the caller crashes is returned again (at-least-once).
+    At-least-once: an item is confirmed once the caller asks for the next (or the loop ends).
 
     Args:
         check: returns the oldest unconfirmed items (up to 100).

@@ -1,8 +1,7 @@
 """The one request pipeline: build once, sign, decide retries, map the status, parse.
 
-The decisions (`Attempts.next`, `result`) do no I/O: given the last outcome they say
-what comes next, so a client on another transport (an asyncio one) reuses them as they
-are and only replaces `Requestor`'s loop.
+The decisions (`Attempts.next`, `result`) do no I/O: given the last outcome they say what
+comes next, so a client on another (asyncio) transport reuses them and replaces only the loop.
 """
 
 from __future__ import annotations
@@ -155,10 +154,9 @@ def result(endpoint: Endpoint, exchange: Exchange) -> Any:
     Raises:
         APIException: the status is not a success, or the body is not what is due.
     """
-    context = HttpContext(exchange.request, exchange.response)
     response, kind = exchange.response, exchange.kind
     if kind != OK:
-        raise _status_error(endpoint, exchange, context)
+        raise _status_error(endpoint, exchange)
     if response.refused_body is not None:  # a 2xx whose body was not read
         raise _unexpected(endpoint, exchange, response.refused_body)
     if endpoint.result is None and not response.content:
@@ -187,7 +185,8 @@ def _unexpected(endpoint: Endpoint, exchange: Exchange, reason: str) -> Unexpect
     return error
 
 
-def _status_error(endpoint: Endpoint, exchange: Exchange, context: HttpContext) -> APIException:
+def _status_error(endpoint: Endpoint, exchange: Exchange) -> APIException:
+    context = HttpContext(exchange.request, exchange.response)
     refused = exchange.response.refused_body
     note = "" if refused is None else f" ({refused})"
     kind = exchange.kind
@@ -202,13 +201,6 @@ def _status_error(endpoint: Endpoint, exchange: Exchange, context: HttpContext) 
         error = cls(reason + note, context, maybe_sent=reached)
     error.attempts = exchange.attempts
     return error
-
-
-def json_object(data: Any) -> dict[str, Any]:
-    """Accept a decoded JSON object as it is (for endpoints with no model)."""
-    if not isinstance(data, dict):
-        raise TypeError(f"expected a JSON object, got {type(data).__name__}")
-    return data
 
 
 @dataclass

@@ -15,7 +15,7 @@ from ..models.message import Message
 from ..models.send_messages_request import SendMessagesRequest
 from ..models.send_messages_response import SendMessagesResponse
 from ..models.status_enum import StatusEnum
-from ._requestor import BAD_REQUEST, Endpoint, json_object, result
+from ._requestor import BAD_REQUEST, Endpoint, result
 from .base_controller import BaseController
 
 if TYPE_CHECKING:  # batch pulls in sqlite3 and threads: loaded on first use
@@ -30,6 +30,15 @@ STATUS = Endpoint(
     "GET", "/v1/messages/{}", idempotent=True, result=GetMessageStatusResponse.from_dictionary
 )
 CANCEL = Endpoint("PUT", "/v1/messages/{}", idempotent=True, body=validation.cancel_body)
+
+
+def json_object(data: Any) -> dict[str, Any]:
+    """Accept a decoded JSON object as it is (credits: the spec gives it no model)."""
+    if not isinstance(data, dict):
+        raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
 CREDITS = Endpoint("GET", "/v1/messaging/credits", idempotent=True, result=json_object)
 
 
@@ -69,8 +78,8 @@ class MessagesController(BaseController):
     ) -> BatchResult:
         """Send any number of messages, streamed, in requests of up to 100.
 
-        Invalid rows are not sent; a request rejected with 400 is split and its halves
-        resent; one that may have reached the server is never resent (rows `unknown`).
+        Invalid rows are not sent; a request rejected with 400 is split and resent in halves;
+        one that may have reached the server is never resent (its rows are `unknown`).
 
         Args:
             messages: any iterable of `Message` or dicts, consumed as a stream.
@@ -85,20 +94,16 @@ class MessagesController(BaseController):
             The ledger: `counts` per outcome and `rows` in input order.
 
         Raises:
-            JournalError: `JournalMismatchError` (another input's journal),
-                `JournalLockedError` (held by another run, see `holder`),
-                `JournalUnusableError`, `JournalWriteError` (the batch stopped).
+            JournalError: another input's journal (`JournalMismatchError`), one held by another
+                run (`JournalLockedError`), unusable, or failing to write (the batch stopped).
         """
         from ..batch._sender import send_batch
 
         return send_batch(
             functools.partial(self._send_checked, account_header=account_header),
             messages,
-            concurrency=concurrency,
-            journal=journal,
-            dry_run=dry_run,
-            on_progress=on_progress,
-        )
+            concurrency=concurrency, journal=journal, dry_run=dry_run, on_progress=on_progress,
+        )  # fmt: skip
 
     def _send_checked(
         self, payload: dict[str, Any], account_header: str | None

@@ -1,7 +1,6 @@
 """The only module that imports requests: pooled HTTP, with its errors mapped to ours.
 
-`Transport` is the default of the one-method interface every client sends through,
-`BaseTransport.send(request, *, timeout) -> HttpResponse` (`http._base_transport`).
+`Transport` is the default `message_media_messages.BaseTransport` (`send(request, *, timeout)`).
 """
 
 from __future__ import annotations

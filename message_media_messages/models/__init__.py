@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from ._lazy import lazy_names
 
 if TYPE_CHECKING:
-    from ._base import Model as Model
-    from ._base import StringEnum as StringEnum
+    from ._base import Model as Model, StringEnum as StringEnum
     from .cancel_scheduled_message_request import (
         CancelScheduledMessageRequest as CancelScheduledMessageRequest,
     )
@@ -68,29 +67,5 @@ _HOMES = {
     "VendorAccountId": "vendor_account_id",
 }
 
-__all__ = [
-    "CancelScheduledMessageRequest",
-    "CheckDeliveryReportsResponse",
-    "CheckRepliesResponse",
-    "ConfirmDeliveryReportsAsReceivedRequest",
-    "ConfirmDeliveryReportsAsReceivedRequest1",
-    "ConfirmRepliesAsReceivedRequest",
-    "ConfirmRepliesAsReceivedRequest1",
-    "DeliveryReport",
-    "Format1Enum",
-    "FormatEnum",
-    "GetMessageStatusResponse",
-    "Message",
-    "Model",
-    "Reply",
-    "SendMessagesRequest",
-    "SendMessagesResponse",
-    "SourceNumberTypeEnum",
-    "Status2Enum",
-    "StatusEnum",
-    "StringEnum",
-    "VendorAccountId",
-]
-
-
-__getattr__ = lazy_names(__name__, _HOMES)
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)
+__all__ = __dir__()

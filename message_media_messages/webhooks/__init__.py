@@ -5,11 +5,15 @@
 
 from __future__ import annotations
 
-from ._app import Handler as Handler
-from ._app import WebhookApp, make_wsgi_app
-from ._payloads import Body as Body
-from ._payloads import Callback as Callback
-from ._payloads import WebhookPayloadError, parse_callback, parse_delivery_report, parse_reply
+from ._app import Handler as Handler, WebhookApp, make_wsgi_app
+from ._payloads import (
+    Body as Body,
+    Callback as Callback,
+    WebhookPayloadError,
+    parse_callback,
+    parse_delivery_report,
+    parse_reply,
+)
 from ._signatures import DIGEST_TYPES, WebhookSignatureError, verify_signature
 
 __all__ = ["DIGEST_TYPES", "WebhookApp", "WebhookPayloadError", "WebhookSignatureError"]

@@ -12,8 +12,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from message_media_messages.exceptions import ConfigurationError
 from message_media_messages.webhooks import (

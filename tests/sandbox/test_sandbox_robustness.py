@@ -9,8 +9,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from sandbox_helpers import ApiClient, message, raw_exchange
 
 from message_media_messages.sandbox import SandboxServer

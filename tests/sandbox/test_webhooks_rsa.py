@@ -21,8 +21,7 @@ from typing import Any
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding
-from cryptography.hazmat.primitives.asymmetric import rsa as crypto_rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa as crypto_rsa
 
 from message_media_messages.sandbox import _webhooks as webhooks
 from message_media_messages.sandbox._rsa import (

@@ -3,8 +3,7 @@
 import math
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from message_media_messages import MessageMediaMessagesClient
 from message_media_messages.controllers._requestor import Endpoint

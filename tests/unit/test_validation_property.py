@@ -6,8 +6,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from message_media_messages._validation import (
     cancel_body,
