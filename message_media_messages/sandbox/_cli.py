@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from ._accounts import DEFAULT_API_KEY, DEFAULT_API_SECRET
 from ._lifecycle import MAGIC_NUMBERS
-from ._rsa import PrivateKey, load_pem_private_key
 from ._server import SandboxServer
 
 __all__ = ["build_parser", "main"]
@@ -52,21 +51,29 @@ def build_parser() -> argparse.ArgumentParser:
     add("--manual", action="store_true", help="no realtime steps: only POST /_sandbox/advance")
     add("--initial-credits", type=int, default=1_000_000, help="credits per account")
     add("--hmac-skew", type=float, default=300.0, help="allowed HMAC Date drift in seconds")
-    add("--signing-key-pem", metavar="FILE", help="RSA private key (PEM) to sign webhooks with")
-    add(
-        "--allow-non-loopback-callbacks",
-        action="store_true",
-        help="let webhooks go to hosts other than loopback",
-    )
+    _add_webhook_arguments(parser)
     add("--verbose", "-v", action="store_true", help="log at DEBUG")
     return parser
 
 
-def _load_key(path: str | None) -> PrivateKey | None:
+def _add_webhook_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the webhooks the sandbox delivers."""
+    parser.add_argument(
+        "--signing-key-pem", metavar="FILE", help="RSA private key (PEM) to sign webhooks with"
+    )
+    parser.add_argument(
+        "--allow-non-loopback-callbacks",
+        action="store_true",
+        help="let webhooks go to hosts other than loopback",
+    )
+
+
+def _read_key(path: str | None) -> bytes | None:
+    """The PEM bytes of the --signing-key-pem file, if one was given."""
     if path is None:
         return None
     with open(path, "rb") as handle:
-        return load_pem_private_key(handle.read())
+        return handle.read()
 
 
 UNAUTHENTICATED = (
@@ -123,7 +130,7 @@ def _server(args: argparse.Namespace) -> SandboxServer:
         hmac_skew=args.hmac_skew,
         initial_credits=args.initial_credits,
         allow_non_loopback_callbacks=args.allow_non_loopback_callbacks,
-        webhook_signing_key=_load_key(args.signing_key_pem),
+        webhook_signing_key=_read_key(args.signing_key_pem),
     )
     if args.sub_account:
         server.add_account(args.api_key, args.api_secret, args.sub_account)
@@ -138,7 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         Exit status: 0 after Ctrl-C, 1 if the server cannot start, 2 on bad arguments
-        (a --host that is not loopback, without --allow-remote).
+        (a --host that is not loopback, without --allow-remote; a key file that cannot
+        be read or loaded, or --signing-key-pem without `cryptography` installed).
     """
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
@@ -150,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         server = _server(args)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, ImportError) as exc:  # ImportError: signing, no cryptography
         print(f"sandbox: {exc}", file=sys.stderr)
         return 2
     try:

@@ -13,8 +13,8 @@ from ._app import SandboxApp, SandboxOptions
 from ._clock import SandboxClock
 from ._faults import make_fault
 from ._handler import SandboxHTTPServer
-from ._rsa import PrivateKey, load_pem_private_key
 from ._rules import validate_content
+from ._signing import SigningKey, load_signing_key
 from ._webhooks import WebhookDispatcher
 
 __all__ = ["SandboxServer"]
@@ -40,11 +40,17 @@ class SandboxServer:
             documented codes have no 413).
         initial_credits: Credits each account starts with (one per accepted message).
         allow_non_loopback_callbacks: Let webhooks go to hosts other than loopback.
-        webhook_signing_key: RSA key (`PrivateKey` or PEM text) to sign webhooks with.
+        webhook_signing_key: RSA key to sign webhooks with: a `cryptography`
+            `RSAPrivateKey`, or its PEM as `str` or `bytes` (needs the `webhooks` extra).
         clock: Wall clock in epoch seconds (`time.time` when None), for deterministic tests.
         tolerate_put_signed_as_post: Accept a cancel PUT whose HMAC signs `POST`, as the
             official SDK 2.1.3 sends it, mimicking the real API's apparent tolerance; each
             one is counted in `stats()["legacy_put_signatures"]`.
+
+    Raises:
+        ValueError: A setting out of range, or a signing key PEM that does not load.
+        TypeError: `webhook_signing_key` is of another type.
+        ImportError: A signing key without `cryptography` (the `webhooks` extra) installed.
     """
 
     def __init__(
@@ -59,7 +65,7 @@ class SandboxServer:
         max_body: int = 1 << 20,
         initial_credits: int = 1_000_000,
         allow_non_loopback_callbacks: bool = False,
-        webhook_signing_key: PrivateKey | str | bytes | None = None,
+        webhook_signing_key: SigningKey | None = None,
         clock: Callable[[], float] | None = None,
         tolerate_put_signed_as_post: bool = True,
     ) -> None:
@@ -71,8 +77,8 @@ class SandboxServer:
         self.host, self._port = host, port
         self.realtime, self.speed, self.step_seconds = realtime, speed, step_seconds
         self.allow_non_loopback_callbacks = allow_non_loopback_callbacks
-        if isinstance(webhook_signing_key, (str, bytes)):
-            webhook_signing_key = load_pem_private_key(webhook_signing_key)
+        if webhook_signing_key is not None:  # a wrong type or bad PEM fails here, not in start()
+            webhook_signing_key = load_signing_key(webhook_signing_key)
         self.webhook_signing_key = webhook_signing_key
         self.registry = AccountRegistry()
         for key, secret in (accounts or {DEFAULT_API_KEY: DEFAULT_API_SECRET}).items():

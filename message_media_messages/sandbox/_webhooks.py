@@ -15,7 +15,7 @@ from email.utils import formatdate
 from typing import Any, Literal
 from urllib.parse import SplitResult, urlsplit
 
-from ._rsa import DIGESTS, PrivateKey, public_key_b64, sign
+from ._signing import DIGESTS, SigningKey, WebhookSigner
 
 __all__ = ["DeliveryRecord", "WebhookDispatcher"]
 
@@ -83,18 +83,24 @@ class WebhookDispatcher:
 
     Args:
         allow_non_loopback: Allow destinations other than 127.0.0.0/8, ::1 and localhost.
-        signing_key: If set, sign each request as MessageMedia signed webhooks do.
+        signing_key: If set, sign each request as MessageMedia does: a `cryptography`
+            `RSAPrivateKey` or its PEM (`str` or `bytes`); needs the `webhooks` extra.
         digest: `"SHA224"`, `"SHA256"` or `"SHA512"` (used when signing).
         key_id: Value of `X-Messagemedia-Key-Id`; a fresh UUID4 by default.
         max_attempts: HTTP attempts per webhook before it is recorded as failed.
         backoff: Seconds before the first retry; doubles after each failed attempt.
         timeout: Connect and read timeout of each attempt, in seconds.
+
+    Raises:
+        TypeError: `signing_key` is of another type.
+        ValueError: A bad digest, PEM or setting, or a key too short for the digest.
+        ImportError: Signing without `cryptography` installed.
     """
 
     def __init__(
         self,
         allow_non_loopback: bool = False,
-        signing_key: PrivateKey | None = None,
+        signing_key: SigningKey | None = None,
         digest: str = "SHA256",
         key_id: str | None = None,
         max_attempts: int = 5,
@@ -105,16 +111,14 @@ class WebhookDispatcher:
             raise ValueError(f"unsupported digest {digest!r}; expected one of {sorted(DIGESTS)}")
         if max_attempts < 1 or backoff < 0 or timeout <= 0:
             raise ValueError("need max_attempts >= 1, backoff >= 0 and timeout > 0")
-        if signing_key is not None:
-            sign(signing_key, b"", digest)  # fail now, not in the worker, if key and digest clash
+        self._signer = WebhookSigner(signing_key, digest) if signing_key is not None else None
         self.allow_non_loopback = allow_non_loopback
-        self.signing_key = signing_key
+        self.signing_key = self._signer.key if self._signer is not None else None
         self.digest = digest
         self.key_id = key_id if key_id is not None else str(uuid.uuid4())
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.timeout = timeout
-        self._public_key = public_key_b64(signing_key) if signing_key is not None else None
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._records: list[DeliveryRecord] = []
         self._idle = threading.Condition()
@@ -126,7 +130,7 @@ class WebhookDispatcher:
     @property
     def public_key_b64(self) -> str | None:
         """Base64 DER SubjectPublicKeyInfo of the signing key, or None when unsigned."""
-        return self._public_key
+        return self._signer.public_key_b64 if self._signer is not None else None
 
     @property
     def deliveries(self) -> list[DeliveryRecord]:
@@ -256,10 +260,10 @@ class WebhookDispatcher:
             "Date": date,
             "User-Agent": USER_AGENT,
         }
-        if self.signing_key is not None:
+        if self._signer is not None:
             # http.client always sends HTTP/1.1; the receiver rebuilds this exact line.
             signed = f"POST {path} HTTP/1.1{date}".encode("latin-1") + body
-            signature = sign(self.signing_key, signed, self.digest)
+            signature = self._signer.sign(signed)
             headers.update(
                 {
                     "X-Messagemedia-Cipher-Type": "RSA",
@@ -287,7 +291,7 @@ class WebhookDispatcher:
             attempts=attempts,
             status=status,
             error=error,
-            signed=self.signing_key is not None and attempts > 0,
+            signed=self._signer is not None and attempts > 0,
         )
         with self._idle:
             self._records.append(record)

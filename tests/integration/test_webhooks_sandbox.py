@@ -1,14 +1,15 @@
 """A real webhook receiver (wsgiref over TCP) fed callbacks signed by the sandbox's dispatcher."""
 
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 
 from message_media_messages.models import DeliveryReport, Reply
-from message_media_messages.sandbox import _rsa as rsa
+from message_media_messages.sandbox import SandboxServer
 from message_media_messages.sandbox._webhooks import WebhookDispatcher
-from message_media_messages.webhooks import make_wsgi_app
+from message_media_messages.webhooks import WebhookSignatureError, make_wsgi_app, verify_signature
 
 DELIVERY_REPORT = {
     "callback_url": "http://127.0.0.1/webhooks/mm",
@@ -65,14 +66,49 @@ class Receiver:
         self.thread.join(WAIT)
 
 
-@pytest.fixture(scope="module")
-def signing_key():
-    return rsa.generate_private_key(1024)
+class RawReceiver:
+    """Records every POST as it arrived: request target, protocol, headers, raw body."""
+
+    def __init__(self):
+        self.requests = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append(
+                    (self.path, self.request_version, dict(self.headers), body)
+                )
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        self.thread.start()
+
+    def url(self, target):
+        return f"http://127.0.0.1:{self.server.server_port}{target}"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(WAIT)
 
 
 @pytest.fixture(scope="module")
-def other_key():
-    return rsa.generate_private_key(1024)
+def signing_key(rsa_key):
+    return rsa_key
+
+
+@pytest.fixture(scope="module")
+def other_key(make_rsa_key):
+    return make_rsa_key()
 
 
 @pytest.fixture
@@ -120,8 +156,8 @@ def test_signed_callbacks_reach_the_handler_as_typed_models(receiver_for, signin
     assert reply.to_dictionary() == REPLY
 
 
-def test_the_pem_form_of_the_key_works_over_the_wire(receiver_for, signing_key):
-    dispatcher = WebhookDispatcher(signing_key=signing_key, digest="SHA256")
+def test_the_pem_form_of_the_key_works_over_the_wire(receiver_for, rsa_key_pem):
+    dispatcher = WebhookDispatcher(signing_key=rsa_key_pem, digest="SHA256")
     pem = f"-----BEGIN PUBLIC KEY-----\n{dispatcher.public_key_b64}\n-----END PUBLIC KEY-----"
     receiver = receiver_for(public_key=pem)
     records = deliver(dispatcher, receiver.url(), [REPLY])
@@ -144,7 +180,7 @@ def test_callbacks_signed_by_another_key_get_401(receiver_for, signing_key, othe
 
 
 def test_unsigned_callbacks_get_401_and_are_retried(receiver_for, signing_key):
-    receiver = receiver_for(public_key=rsa.public_key_b64(signing_key))
+    receiver = receiver_for(public_key=WebhookDispatcher(signing_key=signing_key).public_key_b64)
     unsigned = WebhookDispatcher(max_attempts=2, backoff=0.001)
     records = deliver(unsigned, receiver.url(), [REPLY])
     assert [(r.outcome, r.status, r.attempts, r.signed) for r in records] == [
@@ -175,3 +211,55 @@ def test_a_wrong_path_gets_404(receiver_for, signing_key):
     records = deliver(dispatcher, url, [REPLY])
     assert [(r.outcome, r.status) for r in records] == [("failed", 404)]
     assert receiver.received == []
+
+
+@pytest.fixture
+def signing_sandbox(rsa_key_pem):
+    """A sandbox that signs its webhooks with `rsa_key_pem`."""
+    with SandboxServer(webhook_signing_key=rsa_key_pem) as server:
+        yield server
+
+
+def test_the_sdk_verifier_accepts_what_the_sandbox_signs(make_client, sms, signing_sandbox):
+    raw = RawReceiver()
+    try:
+        client = make_client(server=signing_sandbox)
+        callback = raw.url("/hooks/mm?tenant=a%20b")
+        client.messages.send_messages(sms(delivery_report=True, callback_url=callback))
+        signing_sandbox.advance(to_final=True)
+        assert signing_sandbox.webhooks.wait_idle(WAIT)
+    finally:
+        raw.close()
+    dispatcher = signing_sandbox.webhooks
+    assert [(d.outcome, d.signed) for d in dispatcher.deliveries] == [("delivered", True)] * 3
+    assert len(raw.requests) == 3
+    for path, version, headers, body in raw.requests:
+        assert path == "/hooks/mm?tenant=a%20b"
+        check = dict(
+            method="POST",
+            path=path,
+            http_version=version,
+            public_key=dispatcher.public_key_b64,
+            expected_key_id=dispatcher.key_id,
+            max_age=300,
+        )
+        verify_signature(headers=headers, body=body, **check)  # accepted: no exception
+        tampered = body.replace(b'"status":"', b'"status":"x')
+        assert tampered != body
+        with pytest.raises(WebhookSignatureError, match="does not match"):
+            verify_signature(headers=headers, body=tampered, **check)
+
+
+def test_the_sdk_receiver_app_takes_the_sandbox_delivery_reports(
+    make_client, sms, signing_sandbox, receiver_for
+):
+    dispatcher = signing_sandbox.webhooks
+    receiver = receiver_for(public_key=dispatcher.public_key_b64, expected_key_id=dispatcher.key_id)
+    client = make_client(server=signing_sandbox)
+    sent = client.messages.send_messages(sms(delivery_report=True, callback_url=receiver.url()))
+    signing_sandbox.advance(to_final=True)
+    assert dispatcher.wait_idle(WAIT)
+    assert [(d.outcome, d.status) for d in dispatcher.deliveries] == [("delivered", 200)] * 3
+    assert [type(c) for c in receiver.received] == [DeliveryReport] * 3
+    assert [c.status for c in receiver.received] == ["enroute", "submitted", "delivered"]
+    assert {c.message_id for c in receiver.received} == {sent.messages[0].message_id}

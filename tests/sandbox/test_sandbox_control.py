@@ -16,7 +16,6 @@ import pytest
 from sandbox_helpers import ApiClient, control, message
 
 from message_media_messages.sandbox import SandboxServer, main
-from message_media_messages.sandbox._rsa import generate_private_key, private_key_to_pem
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -166,9 +165,9 @@ def test_stop_closes_idle_keep_alive_connections(sandbox: SandboxServer, client:
         ApiClient(f"http://127.0.0.1:{sandbox.port}", "k", "s").request("GET", "/v1/replies")
 
 
-def test_cli_runs_until_interrupted(tmp_path: Path) -> None:
+def test_cli_runs_until_interrupted(tmp_path: Path, rsa_key_pem: bytes) -> None:
     pem = tmp_path / "key.pem"
-    pem.write_text(private_key_to_pem(generate_private_key(1024)))
+    pem.write_bytes(rsa_key_pem)
     command = [
         sys.executable,
         "-m",
@@ -214,6 +213,9 @@ def test_cli_runs_until_interrupted(tmp_path: Path) -> None:
 def test_main_reports_bad_arguments(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["--signing-key-pem", str(tmp_path / "missing.pem"), "--port", "0"]) == 2
     assert "sandbox:" in capsys.readouterr().err
+    (tmp_path / "bad.pem").write_text("not a key")
+    assert main(["--signing-key-pem", str(tmp_path / "bad.pem"), "--port", "0"]) == 2
+    assert "sandbox: cannot load the webhook signing key" in capsys.readouterr().err
     with SandboxServer() as busy:
         assert main(["--port", str(busy.port)]) == 1
     assert "cannot listen" in capsys.readouterr().err

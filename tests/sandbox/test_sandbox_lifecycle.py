@@ -12,7 +12,6 @@ import pytest
 from sandbox_helpers import ApiClient, Receiver, message
 
 from message_media_messages.sandbox import MAGIC_NUMBERS, SandboxServer
-from message_media_messages.sandbox._rsa import generate_private_key
 
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
 DR_FIELDS = {
@@ -302,10 +301,9 @@ def test_webhooks_post_reports_and_replies(make_sandbox, make_client, receiver: 
 
 
 def test_signed_webhooks_use_the_configured_key(
-    make_sandbox, make_client, receiver: Receiver
+    make_sandbox, make_client, receiver: Receiver, rsa_key
 ) -> None:
-    key = generate_private_key(1024)
-    server = make_sandbox(webhook_signing_key=key)
+    server = make_sandbox(webhook_signing_key=rsa_key)
     api = make_client(server)
     api.send(message(delivery_report=True, callback_url=receiver.url))
     server.advance()

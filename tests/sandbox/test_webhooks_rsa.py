@@ -1,4 +1,4 @@
-"""Tests of the sandbox's pure-Python RSA signer and its webhook dispatcher."""
+"""Tests of the sandbox's webhook signing (with `cryptography`) and its webhook dispatcher."""
 
 from __future__ import annotations
 
@@ -8,38 +8,36 @@ import http.client
 import http.server
 import json
 import logging
-import random
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa as crypto_rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa as crypto_rsa
 
-from message_media_messages.sandbox import _webhooks as webhooks
-from message_media_messages.sandbox._rsa import (
-    PrivateKey,
-    generate_private_key,
-    load_pem_private_key,
-    private_key_to_pem,
-    public_key_b64,
-    sign,
-)
+from message_media_messages.sandbox import SandboxServer
+from message_media_messages.sandbox._signing import WebhookSigner, load_signing_key
 from message_media_messages.sandbox._webhooks import WebhookDispatcher
 
+ROOT = Path(__file__).resolve().parents[2]
 DIGESTS = ("SHA224", "SHA256", "SHA512")
 HASHES: dict[str, hashes.HashAlgorithm] = {
     "SHA224": hashes.SHA224(),
     "SHA256": hashes.SHA256(),
     "SHA512": hashes.SHA512(),
 }
+INSTALL_HINT = 'pip install "message-media-messages[webhooks]"'
 
 # API.md section 4.3 test vector.
 VECTOR_PUBLIC_KEY = (
@@ -54,6 +52,20 @@ VECTOR_SIGNATURE = (
     "aZekJd8wb4nrNY6I/r2UcBH/+YkMNjroxHOPBiQ9leCaZSyznew08W0xR8wteTjxfYWEWjxbpiqTSmf4oN6uvS9tRtz4EZ0q"
     "goAbt4IatYPuSiIsZS2E6F8zuJLba1krXKz5y+zGnMxf/8rvOzr1isrn4dcCIrA24DonfykE5DY="
 )
+# A throw-away 512-bit key (cryptography loads it but will not generate one): too short
+# for SHA512 signatures, which need 752 bits.
+KEY_512_PEM = (
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MIIBVAIBADANBgkqhkiG9w0BAQEFAASCAT4wggE6AgEAAkEAwQs9k6ZvHfu+ny+w\n"
+    "jnVoX0wL5IifBwzWb+aMJWO398eBghM2s1mZTomn0X8vQt+XnyESMcu/ftCJVXCH\n"
+    "wP+Z+QIDAQABAkBbyXVw0+z3i7B6Thmb0tVaonTxJ8i9eGwpbqxqRry9Ucm1Dl1m\n"
+    "7grVcIlRsseGP8JxIVChJ8LONaaa7Cc3jZZFAiEA9IARNCysv/YMGjWuzQ+lnMAR\n"
+    "v+qgXaxE5EU24tVQn1sCIQDKH5t6WnsdbDZrAv2ImUBM1lZL0zbRemguMKlbJhag\n"
+    "OwIgMw0ain5Zg6toU4CqAv8lYVlpW10uJuD1cYRSNYK81skCIQChXSSCRPQfJEI5\n"
+    "orSINlkYPtG8TU5pZIEBx0WdiEXt+wIgdIyR2OVIjXVxUwiAV2/zVKI5zcc0M1wf\n"
+    "PY4ZAdoYefg=\n"
+    "-----END PRIVATE KEY-----\n"
+)
 
 
 def verifies(public_b64: str, signature: bytes, data: bytes, digest: str) -> bool:
@@ -67,12 +79,29 @@ def verifies(public_b64: str, signature: bytes, data: bytes, digest: str) -> boo
     return True
 
 
+def spki_b64(key: crypto_rsa.RSAPrivateKey) -> str:
+    """The public half of `key` as base64 DER SubjectPublicKeyInfo (MessageMedia's form)."""
+    der = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return base64.b64encode(der).decode()
+
+
+def pem_of(key: Any, pem_format: serialization.PrivateFormat, password: bytes = b"") -> bytes:
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(password)
+        if password
+        else serialization.NoEncryption()
+    )
+    return key.private_bytes(serialization.Encoding.PEM, pem_format, encryption)
+
+
 @pytest.fixture(scope="module")
-def key() -> PrivateKey:
-    return generate_private_key(1024)
+def key(rsa_key: crypto_rsa.RSAPrivateKey) -> crypto_rsa.RSAPrivateKey:
+    return rsa_key
 
 
-# ------------------------------------------------------------------ RSA
+# ------------------------------------------------------------------ signing
 
 
 def test_api_vector_signed_data_has_no_separators() -> None:
@@ -85,95 +114,181 @@ def test_api_vector_signed_data_has_no_separators() -> None:
 
 
 @pytest.mark.parametrize("digest", DIGESTS)
-def test_sign_verifies_with_cryptography(key: PrivateKey, digest: str) -> None:
+def test_signatures_are_pkcs1v15_with_the_digest(
+    key: crypto_rsa.RSAPrivateKey, digest: str
+) -> None:
     data = (VECTOR_REQUEST_LINE + VECTOR_DATE).encode() + VECTOR_BODY
-    signature = sign(key, data, digest)
+    signer = WebhookSigner(key, digest)
+    signature = signer.sign(data)
     assert len(signature) == 128
-    assert verifies(public_key_b64(key), signature, data, digest)
-    assert not verifies(public_key_b64(key), signature, data + b" ", digest)
+    assert signature == key.sign(data, padding.PKCS1v15(), HASHES[digest])  # deterministic
+    assert verifies(signer.public_key_b64, signature, data, digest)
+    assert not verifies(signer.public_key_b64, signature, data + b" ", digest)
 
 
-def test_crt_and_plain_signatures_are_identical(key: PrivateKey) -> None:
-    plain = PrivateKey(n=key.n, e=key.e, d=key.d)
-    assert sign(plain, b"data", "SHA256") == sign(key, b"data", "SHA256")
-
-
-def test_generated_keys_have_exact_size_and_expected_spki_prefix(key: PrivateKey) -> None:
-    big = generate_private_key()  # the default size
-    assert big.n.bit_length() == 2048 and big.e == 65537
-    assert key.n.bit_length() == 1024 and key.p is not None and key.q is not None
-    assert public_key_b64(big).startswith("MIIB") and public_key_b64(key).startswith("MIGf")
-    public = serialization.load_der_public_key(base64.b64decode(public_key_b64(big)))
+def test_the_public_key_is_base64_spki(key: crypto_rsa.RSAPrivateKey) -> None:
+    public_b64 = WebhookSigner(key, "SHA256").public_key_b64
+    assert public_b64 == spki_b64(key) and public_b64.startswith("MIGf")  # 1024 bits
+    public = serialization.load_der_public_key(base64.b64decode(public_b64))
     assert isinstance(public, crypto_rsa.RSAPublicKey)
-    assert public.public_numbers().n == big.n and public.public_numbers().e == big.e
-
-
-def test_injected_rng_makes_generation_reproducible() -> None:
-    first = generate_private_key(768, random.Random(7))
-    assert first == generate_private_key(768, random.Random(7))
-    assert first != generate_private_key(768, random.Random(8))
+    assert public.public_numbers() == key.public_key().public_numbers()
 
 
 @pytest.mark.parametrize(
     "pem_format",
     [serialization.PrivateFormat.TraditionalOpenSSL, serialization.PrivateFormat.PKCS8],
+    ids=["pkcs1", "pkcs8"],
 )
-def test_load_cryptography_pem_and_match_its_signatures(
-    pem_format: serialization.PrivateFormat,
+@pytest.mark.parametrize("as_text", [False, True], ids=["bytes", "str"])
+def test_pem_keys_load_and_sign_alike(
+    key: crypto_rsa.RSAPrivateKey, pem_format: serialization.PrivateFormat, as_text: bool
 ) -> None:
-    theirs = crypto_rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = theirs.private_bytes(serialization.Encoding.PEM, pem_format, serialization.NoEncryption())
-    ours = load_pem_private_key(pem)
-    numbers = theirs.private_numbers()
-    assert (ours.n, ours.e, ours.d) == (numbers.public_numbers.n, 65537, numbers.d)
-    assert {ours.p, ours.q} == {numbers.p, numbers.q}
-    assert load_pem_private_key(pem.decode()) == ours
+    pem = pem_of(key, pem_format)
+    loaded = load_signing_key(pem.decode() if as_text else pem)
+    assert loaded.private_numbers() == key.private_numbers()
     for digest in DIGESTS:
-        expected = theirs.sign(b"payload", padding.PKCS1v15(), HASHES[digest])
-        assert sign(ours, b"payload", digest) == expected
+        assert WebhookSigner(pem, digest).sign(b"payload") == WebhookSigner(key, digest).sign(
+            b"payload"
+        )
+    assert load_signing_key(key) is key
 
 
-@pytest.mark.parametrize("with_primes", [True, False])
-def test_our_pem_loads_in_cryptography(key: PrivateKey, with_primes: bool) -> None:
-    source = key if with_primes else PrivateKey(n=key.n, e=key.e, d=key.d)
-    pem = private_key_to_pem(source)
-    assert pem.startswith("-----BEGIN PRIVATE KEY-----\n")
-    theirs = serialization.load_pem_private_key(pem.encode(), password=None)
-    assert isinstance(theirs, crypto_rsa.RSAPrivateKey)
-    numbers = theirs.private_numbers()
-    assert (numbers.public_numbers.n, numbers.d) == (key.n, key.d)
-    assert {numbers.p, numbers.q} == {key.p, key.q}
-    for digest in DIGESTS:
-        expected = theirs.sign(b"payload", padding.PKCS1v15(), HASHES[digest])
-        assert sign(source, b"payload", digest) == expected
-    assert load_pem_private_key(pem) == key
-
-
-def test_rsa_rejects_bad_input(key: PrivateKey) -> None:
-    with pytest.raises(ValueError, match="digest"):
-        sign(key, b"x", "MD5")
-    with pytest.raises(ValueError, match="too short"):
-        sign(generate_private_key(512), b"x", "SHA512")
-    with pytest.raises(ValueError):
-        generate_private_key(256)
-    with pytest.raises(ValueError):
-        PrivateKey(n=key.n, e=key.e, d=key.d, p=key.p, q=7)
-    theirs = crypto_rsa.generate_private_key(public_exponent=65537, key_size=1024)
-    for pem_format, message in [
-        (serialization.PrivateFormat.TraditionalOpenSSL, "encrypted"),
-        (serialization.PrivateFormat.PKCS8, "ENCRYPTED PRIVATE KEY"),
+def test_unusable_pem_keys_are_value_errors(key: crypto_rsa.RSAPrivateKey) -> None:
+    public_pem = f"-----BEGIN PUBLIC KEY-----\n{spki_b64(key)}\n-----END PUBLIC KEY-----"
+    ec_pem = pem_of(ec.generate_private_key(ec.SECP256R1()), serialization.PrivateFormat.PKCS8)
+    for bad in [
+        pem_of(key, serialization.PrivateFormat.TraditionalOpenSSL, b"secret"),
+        pem_of(key, serialization.PrivateFormat.PKCS8, b"secret"),
+        "no pem here",
+        b"-----BEGIN PRIVATE KEY-----\nMAM=\n-----END PRIVATE KEY-----",
+        public_pem,
+        ec_pem,
+        "",
     ]:
-        encryption = serialization.BestAvailableEncryption(b"secret")
-        pem = theirs.private_bytes(serialization.Encoding.PEM, pem_format, encryption)
-        with pytest.raises(ValueError, match=message):
-            load_pem_private_key(pem)
-    with pytest.raises(ValueError, match="no PEM"):
-        load_pem_private_key("no pem here")
-    with pytest.raises(ValueError, match="DER"):
-        load_pem_private_key("-----BEGIN PRIVATE KEY-----\nMAM=\n-----END PRIVATE KEY-----")
-    public_pem = f"-----BEGIN PUBLIC KEY-----\n{public_key_b64(key)}\n-----END PUBLIC KEY-----"
-    with pytest.raises(ValueError, match="PUBLIC KEY"):
-        load_pem_private_key(public_pem)
+        with pytest.raises(ValueError, match="webhook signing key"):
+            load_signing_key(bad)
+    with pytest.raises(ValueError, match="not an RSA key"):
+        load_signing_key(ec_pem)
+
+
+@pytest.mark.parametrize(
+    "make_bad",
+    [
+        lambda key: 123,
+        lambda key: bytearray(b"-----BEGIN PRIVATE KEY-----"),
+        lambda key: {"n": 1},
+        lambda key: key.public_key(),
+        lambda key: ec.generate_private_key(ec.SECP256R1()),
+    ],
+    ids=["int", "bytearray", "dict", "public key", "EC key"],
+)
+def test_a_key_of_another_type_is_a_type_error_upfront(
+    key: crypto_rsa.RSAPrivateKey, make_bad: Callable[[crypto_rsa.RSAPrivateKey], Any]
+) -> None:
+    bad = make_bad(key)
+    with pytest.raises(TypeError, match="RSAPrivateKey or PEM"):
+        load_signing_key(bad)
+    with pytest.raises(TypeError, match="RSAPrivateKey or PEM"):
+        WebhookDispatcher(signing_key=bad)
+    with pytest.raises(TypeError, match="RSAPrivateKey or PEM"):
+        SandboxServer(webhook_signing_key=bad)  # fails at construction, before start()
+
+
+def test_the_server_takes_each_key_form(key: crypto_rsa.RSAPrivateKey, rsa_key_pem: bytes) -> None:
+    for form in (key, rsa_key_pem, rsa_key_pem.decode()):
+        server = SandboxServer(webhook_signing_key=form)
+        assert isinstance(server.webhook_signing_key, crypto_rsa.RSAPrivateKey)
+        assert server.webhook_signing_key.private_numbers() == key.private_numbers()
+    with pytest.raises(ValueError, match="webhook signing key"):
+        SandboxServer(webhook_signing_key="-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----")
+
+
+def test_a_key_too_short_for_the_digest_fails_at_construction() -> None:
+    with pytest.raises(ValueError, match="512-bit key is too short for SHA512"):
+        WebhookSigner(KEY_512_PEM, "SHA512")
+    assert len(WebhookSigner(KEY_512_PEM, "SHA256").sign(b"x")) == 64
+    with pytest.raises(ValueError, match="digest"):
+        WebhookSigner(KEY_512_PEM, "MD5")
+
+
+NO_CRYPTOGRAPHY = r"""
+import json, sys, threading, urllib.request
+from base64 import b64encode
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+sys.modules["cryptography"] = None  # any import of it, or of a submodule, raises ImportError
+from message_media_messages.sandbox import SandboxServer, main
+from message_media_messages.sandbox._webhooks import WebhookDispatcher
+
+received = []
+
+class Hook(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        received.append((dict(self.headers), json.loads(body)))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+hook = HTTPServer(("127.0.0.1", 0), Hook)
+threading.Thread(target=hook.serve_forever, daemon=True).start()
+with SandboxServer() as sandbox:
+    body = {"messages": [{
+        "content": "Hi", "destination_number": "+61491570156", "delivery_report": True,
+        "callback_url": f"http://127.0.0.1:{hook.server_port}/hook",
+    }]}
+    credentials = b64encode(f"{sandbox.api_key}:{sandbox.api_secret}".encode()).decode()
+    request = urllib.request.Request(
+        sandbox.url + "/v1/messages", data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json", "Authorization": "Basic " + credentials},
+    )
+    assert urllib.request.urlopen(request, timeout=10).status == 202
+    sandbox.advance(to_final=True)
+    assert sandbox.webhooks.wait_idle(10)
+    outcomes = [(d.outcome, d.signed) for d in sandbox.webhooks.deliveries]
+    assert outcomes == [("delivered", False)] * 3, outcomes
+assert [payload["status"] for _, payload in received] == ["enroute", "submitted", "delivered"]
+assert not any(name.lower().startswith("x-messagemedia") for name in received[0][0])
+hook.shutdown()
+
+for make in (
+    lambda: SandboxServer(webhook_signing_key=sys.argv[1]),
+    lambda: WebhookDispatcher(signing_key=sys.argv[1].encode()),
+):
+    try:
+        make()
+    except ImportError as exc:
+        print("ImportError:", exc)
+try:
+    SandboxServer(webhook_signing_key=object())
+except TypeError as exc:
+    print("TypeError:", exc)
+print("exit", main(["--port", "0", "--signing-key-pem", sys.argv[2]]))
+assert not [name for name in sys.modules if name.startswith("cryptography.")]
+"""
+
+
+def test_the_sandbox_runs_unsigned_without_cryptography(tmp_path: Path, rsa_key_pem: bytes) -> None:
+    pem_file = tmp_path / "key.pem"
+    pem_file.write_bytes(rsa_key_pem)
+    done = subprocess.run(
+        [sys.executable, "-c", NO_CRYPTOGRAPHY, rsa_key_pem.decode(), str(pem_file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    hint = f"ImportError: signing sandbox webhooks needs cryptography: {INSTALL_HINT}"
+    lines = done.stdout.splitlines()
+    assert lines[:2] == [hint, hint]
+    assert lines[2].startswith("TypeError: webhook signing key must be")
+    assert lines[3:] == ["exit 2"]
+    assert f"sandbox: signing sandbox webhooks needs cryptography: {INSTALL_HINT}" in done.stderr
 
 
 # ------------------------------------------------------------------ dispatcher
@@ -260,7 +375,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize("digest", DIGESTS)
 def test_signed_webhook_headers_and_signature(
-    key: PrivateKey,
+    key: crypto_rsa.RSAPrivateKey,
     receiver: Receiver,
     make_dispatcher: Callable[..., WebhookDispatcher],
     digest: str,
@@ -285,7 +400,7 @@ def test_signed_webhook_headers_and_signature(
     assert abs((datetime.now(timezone.utc) - sent_at).total_seconds()) < 60
     signed_data = (request.request_line + date).encode() + request.body
     signature = base64.b64decode(headers["X-Messagemedia-Signature"], validate=True)
-    assert dispatcher.public_key_b64 == public_key_b64(key)
+    assert dispatcher.public_key_b64 == spki_b64(key)
     assert verifies(dispatcher.public_key_b64, signature, signed_data, digest)
 
     [record] = dispatcher.deliveries
@@ -310,7 +425,9 @@ def test_unsigned_webhook_has_no_signature_headers(
 
 
 def test_retries_on_5xx_then_succeeds_with_fresh_signatures(
-    key: PrivateKey, receiver: Receiver, make_dispatcher: Callable[..., WebhookDispatcher]
+    key: crypto_rsa.RSAPrivateKey,
+    receiver: Receiver,
+    make_dispatcher: Callable[..., WebhookDispatcher],
 ) -> None:
     receiver.statuses = [500, 503]
     dispatcher = make_dispatcher(signing_key=key, backoff=0.05)
@@ -324,7 +441,7 @@ def test_retries_on_5xx_then_succeeds_with_fresh_signatures(
     for request in receiver.requests:
         data = (request.request_line + request.headers["Date"]).encode() + request.body
         signature = base64.b64decode(request.headers["X-Messagemedia-Signature"])
-        assert verifies(public_key_b64(key), signature, data, "SHA256")
+        assert verifies(spki_b64(key), signature, data, "SHA256")
 
 
 def test_gives_up_after_max_attempts(
@@ -436,7 +553,7 @@ def test_delivers_in_order_and_post_does_not_block(
 
 
 def test_worker_survives_unexpected_errors(
-    key: PrivateKey,
+    key: crypto_rsa.RSAPrivateKey,
     receiver: Receiver,
     make_dispatcher: Callable[..., WebhookDispatcher],
     monkeypatch: pytest.MonkeyPatch,
@@ -444,13 +561,15 @@ def test_worker_survives_unexpected_errors(
     dispatcher = make_dispatcher(signing_key=key)
     calls: list[int] = []
 
-    def flaky_sign(*args: Any) -> bytes:
+    real_sign = WebhookSigner.sign
+
+    def flaky_sign(self: WebhookSigner, data: bytes) -> bytes:
         calls.append(1)
         if len(calls) == 1:
             raise RuntimeError("boom")
-        return sign(*args)
+        return real_sign(self, data)
 
-    monkeypatch.setattr(webhooks, "sign", flaky_sign)
+    monkeypatch.setattr(WebhookSigner, "sign", flaky_sign)
     dispatcher.post(receiver.url, {"n": 1})
     dispatcher.post(receiver.url, {"n": 2})
     assert dispatcher.wait_idle(5)
@@ -488,6 +607,6 @@ def test_dispatcher_rejects_bad_configuration_and_payloads(
     with pytest.raises(ValueError):
         WebhookDispatcher(max_attempts=0)
     with pytest.raises(ValueError, match="too short"):
-        WebhookDispatcher(signing_key=generate_private_key(512), digest="SHA512")
+        WebhookDispatcher(signing_key=KEY_512_PEM, digest="SHA512")
     with pytest.raises(TypeError):
         make_dispatcher().post("http://127.0.0.1:9/", {"when": object()})
