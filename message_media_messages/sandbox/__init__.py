@@ -3,14 +3,16 @@
 The sandbox imports nothing else from `message_media_messages`: its validation and HMAC
 checks are an independent reading of the API reference, so it cannot share a client bug.
 
-Quick start::
+Quick start:
 
-    from message_media_messages.sandbox import SandboxServer
+```python
+from message_media_messages.sandbox import SandboxServer
 
-    with SandboxServer() as sandbox:          # 127.0.0.1, free port, manual clock
-        ...  # point a client at sandbox.url with sandbox.api_key / sandbox.api_secret
-        sandbox.advance(to_final=True)        # queued -> enroute -> submitted -> final
-        sandbox.fail_next("status", status=503, retry_after=1, path="/v1/messages")
+with SandboxServer() as sandbox:          # 127.0.0.1, free port, manual clock
+    ...  # point a client at sandbox.url with sandbox.api_key / sandbox.api_secret
+    sandbox.advance(to_final=True)        # queued -> enroute -> submitted -> final
+    sandbox.fail_next("status", status=503, retry_after=1, path="/v1/messages")
+```
 
 or `python -m message_media_messages.sandbox --port 8080` (realtime lifecycle).
 
@@ -30,18 +32,17 @@ sandbox clock keeps the message `scheduled` (cancellable) until the clock reache
 Magic destination numbers (by the last three digits of `destination_number`; any other
 number is delivered, DR error_code 220):
 
-========  ================================================================================
-suffix    outcome
-========  ================================================================================
-`901`   `failed` (DR error_code `400`)
-`902`   `expired` (DR error_code `401`)
-`903`   `rejected` (DR error_code `402`)
-`904`   `failed` as unreachable (DR error_code `414`; `undeliverable` before 2026)
-`905`   `delivered`, then an automatic reply `"Auto-reply to: <first 20 chars>"`
-`999`   the whole send is rejected with 400 at submit, nothing stored (detail
-          `messages[i].destination_number: destination is not reachable (sandbox magic
-          number 999)`)
-========  ================================================================================
+| suffix | outcome |
+| ------ | ------- |
+| `901` | `failed` (DR error_code `400`) |
+| `902` | `expired` (DR error_code `401`) |
+| `903` | `rejected` (DR error_code `402`) |
+| `904` | `failed` as unreachable (DR error_code `414`; `undeliverable` before 2026) |
+| `905` | `delivered`, then an automatic reply `"Auto-reply to: <first 20 chars>"` |
+| `999` | the whole send is rejected with 400 at submit, nothing stored (see below) |
+
+A `999` send's 400 detail reads `messages[i].destination_number: destination is not
+reachable (sandbox magic number 999)`.
 
 Intermediate DR codes: `enroute` 101, `submitted` 200. An account out of credits still
 gets 202, but its message ends `rejected` with error_code `301`.
