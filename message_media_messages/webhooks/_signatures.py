@@ -11,7 +11,7 @@ from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
-from ..exceptions.api_exception import MessageMediaError
+from ..exceptions.api_exception import WebhookSignatureError
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
@@ -20,18 +20,6 @@ __all__ = ["DIGEST_TYPES", "WebhookSignatureError", "load_public_key", "verify_s
 
 DIGEST_TYPES = frozenset({"SHA224", "SHA256", "SHA512"})
 _INSTALL_HINT = 'signed webhooks need cryptography: pip install "message-media-messages[webhooks]"'
-
-
-class WebhookSignatureError(MessageMediaError):
-    """A webhook's signature is missing, malformed or does not match.
-
-    Attributes:
-        reason: Why the request was rejected.
-    """
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(f"webhook signature rejected: {reason}")
 
 
 KeyInput = str | bytes | bytearray | memoryview
