@@ -38,6 +38,8 @@ if TYPE_CHECKING:
         TransportError as TransportError,
         UnexpectedResponseError as UnexpectedResponseError,
         ValidationError as ValidationError,
+        WebhookPayloadError as WebhookPayloadError,
+        WebhookSignatureError as WebhookSignatureError,
     )
     from .http import BaseTransport as BaseTransport
     from .http.retry import RetryPolicy as RetryPolicy
@@ -62,7 +64,7 @@ _EXCEPTIONS = """APIConnectionError APIException APITimeoutError AuthenticationE
     BadRequestError ConfigurationError JournalError JournalLockedError JournalMismatchError
     JournalUnusableError JournalWriteError MessageMediaError NotFoundError RateLimitError
     SendMessages400ResponseException ServerError TransportError UnexpectedResponseError
-    ValidationError""".split()  # noqa: SIM905 (a table of names reads better unquoted)
+    ValidationError WebhookPayloadError WebhookSignatureError""".split()  # noqa: SIM905 (a table of names reads better unquoted)
 _MODELS = """CancelScheduledMessageRequest ConfirmDeliveryReportsAsReceivedRequest
     ConfirmRepliesAsReceivedRequest DeliveryReport FormatEnum Message Reply
     SendMessagesRequest SourceNumberTypeEnum StatusEnum""".split()  # noqa: SIM905

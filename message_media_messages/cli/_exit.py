@@ -7,14 +7,11 @@ import sys
 from typing import IO
 
 from message_media_messages import JournalError, MessageMediaError, TransportError
+from message_media_messages.exceptions import InputError as InputError  # for _exit.InputError
 
 PROG = "messagemedia"
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 EXIT_PIPE = 141  # 128 + SIGPIPE: stdout closed before the command's own status was known
-
-
-class InputError(ValueError):
-    """The command line or a batch file cannot be used as given (exit status 2)."""
 
 
 class OutputClosed(Exception):

@@ -7,6 +7,7 @@ from .api_exception import (
     AuthenticationError,
     BadRequestError,
     ConfigurationError,
+    InputError,
     JournalError,
     JournalLockedError,
     JournalMismatchError,
@@ -20,6 +21,8 @@ from .api_exception import (
     TransportError,
     UnexpectedResponseError,
     ValidationError,
+    WebhookPayloadError,
+    WebhookSignatureError,
 )
 from .send_messages_400_response_exception import SendMessages400ResponseException
 
@@ -30,6 +33,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
+    "InputError",
     "JournalError",
     "JournalLockedError",
     "JournalMismatchError",
@@ -44,4 +48,6 @@ __all__ = [
     "TransportError",
     "UnexpectedResponseError",
     "ValidationError",
+    "WebhookPayloadError",
+    "WebhookSignatureError",
 ]

@@ -1,4 +1,31 @@
-"""The whole exception tree of the SDK: one root, a response branch and a transport branch."""
+"""The whole exception tree of the SDK: every error it raises, drawn (and tested) below.
+
+    MessageMediaError
+    +-- ConfigurationError (also ValueError)
+    +-- ValidationError (also ValueError)
+    +-- JournalError
+    |   +-- JournalMismatchError (also ValueError)
+    |   +-- JournalLockedError
+    |   +-- JournalUnusableError
+    |   +-- JournalWriteError
+    +-- WebhookSignatureError
+    +-- WebhookPayloadError (also ValueError)
+    +-- InputError (also ValueError)
+    +-- APIException
+    |   +-- BadRequestError
+    |   |   +-- SendMessages400ResponseException
+    |   +-- AuthenticationError
+    |   +-- NotFoundError
+    |   +-- RateLimitError
+    |   +-- ServerError
+    |   +-- UnexpectedResponseError
+    +-- TransportError
+        +-- APIConnectionError (also requests.exceptions.ConnectionError)
+        +-- APITimeoutError (also requests.exceptions.ConnectTimeout or ReadTimeout)
+
+"also" names another base (`except ValueError` catches those too). The transport raises its
+errors as subclasses that are also the `requests` errors named, shown under these names.
+"""
 
 from __future__ import annotations
 
@@ -107,6 +134,26 @@ class JournalUnusableError(JournalError):
 
 class JournalWriteError(JournalError):
     """Writing to the journal failed mid-run (disk full, read-only); the batch stopped."""
+
+
+class WebhookSignatureError(MessageMediaError):
+    """A webhook's signature is missing, malformed or does not match.
+
+    Attributes:
+        reason: Why the request was rejected.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"webhook signature rejected: {reason}")
+
+
+class WebhookPayloadError(MessageMediaError, ValueError):
+    """A webhook body is not JSON, or not a delivery report / reply object."""
+
+
+class InputError(MessageMediaError, ValueError):
+    """The command line or a batch file cannot be used as given (exit status 2)."""
 
 
 class APIException(MessageMediaError):
@@ -220,16 +267,8 @@ class TransportError(MessageMediaError):
         failure: the failure kind (see `http.retry`): "connect", "read_timeout", ...
     """
 
-    def __init__(
-        self,
-        reason: str,
-        *,
-        method: str,
-        path: str,
-        maybe_sent: bool,
-        attempts: int = 1,
-        failure: str = "",
-    ) -> None:
+    def __init__(self, reason: str, *, method: str, path: str, maybe_sent: bool,
+                 attempts: int = 1, failure: str = "") -> None:  # fmt: skip
         self.reason = redact_url(reason)  # a library's text may quote a proxy URL
         self.failure = failure
         self.method = method
@@ -247,8 +286,7 @@ class TransportError(MessageMediaError):
         return text
 
     def settle(self, *, attempts: int, maybe_sent: bool) -> None:
-        """Record, in place, how many tries the call took and whether it may have been
-        acted on (the request pipeline knows both once it stops retrying)."""
+        """Record in place the tries made and whether the call may have been acted on."""
         self.attempts, self.maybe_sent = attempts, maybe_sent
         self.args = (self._describe(),)
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, TypeAlias, TypeVar
 
-from ..exceptions.api_exception import MessageMediaError
+from ..exceptions.api_exception import WebhookPayloadError
 from ..models.delivery_report import DeliveryReport
 from ..models.reply import Reply
 
@@ -16,10 +16,6 @@ __all__ += ["parse_reply"]
 Body: TypeAlias = "bytes | str | Mapping[str, Any]"
 Callback: TypeAlias = "DeliveryReport | Reply"
 _M = TypeVar("_M", DeliveryReport, Reply)
-
-
-class WebhookPayloadError(MessageMediaError, ValueError):
-    """A webhook body is not JSON, or not a delivery report / reply object."""
 
 
 def _reject_constant(name: str) -> Any:

@@ -11,7 +11,7 @@ from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
-from ..exceptions.api_exception import MessageMediaError
+from ..exceptions.api_exception import WebhookSignatureError
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
@@ -20,18 +20,6 @@ __all__ = ["DIGEST_TYPES", "WebhookSignatureError", "load_public_key", "verify_s
 
 DIGEST_TYPES = frozenset({"SHA224", "SHA256", "SHA512"})
 _INSTALL_HINT = 'signed webhooks need cryptography: pip install "message-media-messages[webhooks]"'
-
-
-class WebhookSignatureError(MessageMediaError):
-    """A webhook's signature is missing, malformed or does not match.
-
-    Attributes:
-        reason: Why the request was rejected.
-    """
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(f"webhook signature rejected: {reason}")
 
 
 KeyInput = str | bytes | bytearray | memoryview
@@ -137,23 +125,19 @@ def verify_signature(
 ) -> None:
     """Check a signed ("Enterprise") webhook as API.md section 4.3 describes.
 
-    The signed data is `f"{method} {path} {http_version}"`, the Date header value and the
-    raw body, concatenated without separators; the signature is RSA PKCS#1 v1.5 with the
-    digest named in `X-Messagemedia-Digest-Type`. Header names are case-insensitive.
+    The signed data is the request line `f"{method} {path} {http_version}"`, the Date value and
+    the raw body, concatenated; RSA PKCS#1 v1.5 with the `X-Messagemedia-Digest-Type` digest.
 
     Args:
         method: The request method, as received (`"POST"`).
-        path: The request target as received: raw path plus `?query` if any (text
-            outside ASCII is encoded as UTF-8).
-        headers: The request headers.
+        path: The request target as received: raw path and `?query` if any (UTF-8 if not ASCII).
+        headers: The request headers (names in any case).
         body: The raw body bytes (never a re-serialised parse).
-        public_key: The key's `public_key` as MessageMedia returns it (base64 DER
-            SubjectPublicKeyInfo), or PEM, as text or bytes.
+        public_key: The key as MessageMedia returns it (base64 DER SPKI), or PEM; str or bytes.
         http_version: The request's protocol, e.g. `"HTTP/1.1"`.
         expected_key_id: If set, `X-Messagemedia-Key-Id` must equal it.
-        max_age: Replay protection, off by default: if set, reject a Date more than this
-            many seconds away from `now()`. MessageMedia does not document whether retries
-            are re-signed with a fresh Date, so choose it above the retry horizon.
+        max_age: Replay protection, off by default: reject a Date more than this many seconds
+            from `now()`; retries may keep their first Date (undocumented), so allow for them.
         now: Clock returning POSIX seconds, for `max_age`.
 
     Raises:
@@ -165,11 +149,16 @@ def verify_signature(
     digest, date, signature = _signed_headers(headers, expected_key_id)
     if max_age is not None:
         _check_age(date, max_age, now)
+    data = _signed_data(f"{method} {path} {http_version}{date}", body)
+    _verify_rsa(key, signature, data, digest)
+
+
+def _signed_data(line: str, body: bytes) -> bytes:
+    """What MessageMedia signs: request line and Date (as UTF-8), then the raw body."""
     try:
-        line = f"{method} {path} {http_version}{date}".encode()
+        return line.encode() + bytes(body)
     except UnicodeEncodeError:
         raise WebhookSignatureError("request line or Date cannot be encoded") from None
-    _verify_rsa(key, signature, line + bytes(body), digest)
 
 
 def _verify_rsa(key: RSAPublicKey, signature: bytes, data: bytes, digest: str) -> None:
