@@ -1,7 +1,7 @@
 """Verify MessageMedia's signed webhooks and parse delivery-report and reply callbacks."""
 
-# The public face of webhook_payloads (parsing), webhook_signatures (RSA checks) and
-# webhook_app (the WSGI receiver): users import from here, and no module imports this one.
+# The public face of _payloads (parsing), _signatures (RSA checks) and _app (the WSGI
+# receiver): users import from here, and no module of the package imports this one.
 
 from __future__ import annotations
 
