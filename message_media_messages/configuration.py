@@ -171,7 +171,7 @@ class Configuration:
         """Settings from `MESSAGEMEDIA_*` environment variables, then `overrides`.
 
         Reads `MESSAGEMEDIA_API_KEY`, `MESSAGEMEDIA_API_SECRET`, `MESSAGEMEDIA_HMAC`
-        (1/true/yes/on), `MESSAGEMEDIA_BASE_URL` and `MESSAGEMEDIA_ACCOUNT_ID`.
+        (1/true/yes/on/hmac), `MESSAGEMEDIA_BASE_URL` and `MESSAGEMEDIA_ACCOUNT_ID`.
         """
         env = os.environ if environ is None else environ
         values: dict[str, object] = {
