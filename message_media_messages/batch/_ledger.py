@@ -61,14 +61,13 @@ class LedgerRow(NamedTuple):
     segments: int | None = None
 
     def public(self) -> BatchRow:
-        """The `BatchRow` users see (no fingerprint)."""
-        return BatchRow(
-            self.idx, self.state, self.message_id, self.error, self.encoding, self.segments
-        )
+        """The `BatchRow` users see: every field but the fingerprint, in the same order."""
+        return BatchRow(self[0], *self[2:])
 
 
 _COLUMNS = ", ".join(LedgerRow._fields)
 _PLACES = ", ".join("?" * len(LedgerRow._fields))
+_PUBLIC_COLUMNS = ", ".join(name for name in LedgerRow._fields if name != "fp")  # BatchRow's
 
 
 class Ledger:
@@ -124,8 +123,8 @@ class Ledger:
     def write(self, rows: Iterable[LedgerRow]) -> None:
         """Record whole rows (new, or replacing those of the same idx) in one commit."""
         with self._transaction():
-            self._db.executemany(
-                f"INSERT OR REPLACE INTO rows ({_COLUMNS}) VALUES ({_PLACES})", rows
+            self._db.executemany(  # plain tuples: sqlite3 binds them fastest
+                f"INSERT OR REPLACE INTO rows ({_COLUMNS}) VALUES ({_PLACES})", map(tuple, rows)
             )
 
     def settle(self, rows: Iterable[LedgerRow]) -> None:
@@ -215,13 +214,13 @@ class LedgerRows(Sequence[BatchRow]):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
             index += len(self)
-        found = self._db.execute(f"SELECT {_COLUMNS} FROM rows WHERE idx = ?", (index,))
+        found = self._db.execute(f"SELECT {_PUBLIC_COLUMNS} FROM rows WHERE idx = ?", (index,))
         row = found.fetchone()
         if row is None:
             raise IndexError(index)
-        return LedgerRow(*row).public()
+        return BatchRow(*row)
 
     def __iter__(self) -> Iterator[BatchRow]:
-        cursor = self._db.execute(f"SELECT {_COLUMNS} FROM rows ORDER BY idx")
+        cursor = self._db.execute(f"SELECT {_PUBLIC_COLUMNS} FROM rows ORDER BY idx")
         while chunk := cursor.fetchmany(1000):
-            yield from (LedgerRow(*row).public() for row in chunk)
+            yield from (BatchRow(*row) for row in chunk)
