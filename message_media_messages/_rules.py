@@ -1,4 +1,4 @@
-"""The API's documented rules for one message's fields, as pure checks returning rule texts."""
+"""The API's documented rules and limits (API.md §2.10), as pure checks returning rule texts."""
 
 from __future__ import annotations
 
@@ -15,6 +15,15 @@ from .models.source_number_type_enum import SourceNumberTypeEnum
 
 Rules = tuple[str, ...]
 Check = Callable[[Any, Mapping[str, Any]], Rules]
+
+# The API's limits, written here only.
+MAX_MESSAGES = 100  # messages per send request
+MAX_IDS = 100  # ids per confirm request (delivery reports, replies)
+MAX_CONTENT = 5000  # characters of a message's content
+MAX_METADATA = 10  # metadata pairs per message
+MAX_METADATA_KEY = 100  # characters of a metadata key
+MAX_METADATA_VALUE = 256  # characters of a metadata value
+MAX_SUBJECT = 64  # characters of an MMS subject
 
 REQUIRED = ("content", "destination_number")
 JSON_RULE = "must be JSON-serialisable (str, int, float, bool, None, list, dict) and UTF-8 text"
@@ -35,6 +44,7 @@ _times: dict[str, Rules] = {}
 _TIME_RULE = (
     "must be a timezone-aware datetime or ISO 8601 text with an offset, like 2030-01-01T09:00:00Z"
 )
+_SUBJECT_RULE = f"must be a string of at most {MAX_SUBJECT} characters"
 _NAIVE_RULE = "must have a timezone (an offset or Z): a naive time is never assumed to be UTC"
 
 
@@ -85,8 +95,8 @@ def _content(value: object, wire: Mapping[str, Any]) -> Rules:
     if not isinstance(value, str):
         return (f"must be a string (got {type(value).__name__})",)
     rules = _NONE
-    if not 1 <= len(value) <= 5000:
-        rules = (f"must be 1 to 5000 characters long (got {len(value)})",)
+    if not 1 <= len(value) <= MAX_CONTENT:
+        rules = (f"must be 1 to {MAX_CONTENT} characters long (got {len(value)})",)
     if not utf8_ok(value):
         rules += ("must be encodable as UTF-8 (it contains a lone surrogate)",)
     return rules
@@ -116,18 +126,18 @@ def _metadata(value: object, wire: Mapping[str, Any]) -> Rules:
     if type(value) is not dict and not isinstance(value, Mapping):
         return ("must be an object of string keys and string values",)
     rules = _NONE
-    if len(value) > 10:
-        rules = (f"must have at most 10 pairs (got {len(value)})",)
+    if len(value) > MAX_METADATA:
+        rules = (f"must have at most {MAX_METADATA} pairs (got {len(value)})",)
     bad_key = bad_value = False
     for key, item in value.items():
-        if not (type(key) is str and 1 <= len(key) <= 100 and utf8_ok(key)):
+        if not (type(key) is str and 1 <= len(key) <= MAX_METADATA_KEY and utf8_ok(key)):
             bad_key = True
-        if not (type(item) is str and len(item) <= 256 and utf8_ok(item)):
+        if not (type(item) is str and len(item) <= MAX_METADATA_VALUE and utf8_ok(item)):
             bad_value = True
     if bad_key:
-        rules += ("keys must be strings of 1 to 100 characters",)
+        rules += (f"keys must be strings of 1 to {MAX_METADATA_KEY} characters",)
     if bad_value:
-        rules += ("values must be strings of at most 256 characters",)
+        rules += (f"values must be strings of at most {MAX_METADATA_VALUE} characters",)
     return rules
 
 
@@ -142,9 +152,9 @@ def _media(value: object, wire: Mapping[str, Any]) -> Rules:
 
 
 def _subject(value: object, wire: Mapping[str, Any]) -> Rules:
-    if isinstance(value, str) and len(value) <= 64 and utf8_ok(value):
+    if isinstance(value, str) and len(value) <= MAX_SUBJECT and utf8_ok(value):
         return _mms_only(wire)
-    return (*_mms_only(wire), "must be a string of at most 64 characters")
+    return (*_mms_only(wire), _SUBJECT_RULE)
 
 
 def _source_number(value: object, wire: Mapping[str, Any]) -> Rules:

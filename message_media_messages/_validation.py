@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._rules import FIELD_RULES, JSON_RULE, REQUIRED, is_json, utf8_ok
+from ._rules import FIELD_RULES, JSON_RULE, MAX_IDS, MAX_MESSAGES, REQUIRED, is_json, utf8_ok
 from .exceptions.api_exception import Problem, ValidationError
 from .models._base import Model
 from .models._timestamps import utc_text
 from .models.message import Message
 from .models.send_messages_request import SendMessagesRequest
-
-MAX_MESSAGES = 100
-MAX_IDS = 100
 
 _TIMESTAMP_KEYS = frozenset({"scheduled", "message_expiry_timestamp"})
 _OBJECT_RULE = "must be a Message or a JSON object"
@@ -180,7 +177,7 @@ def confirm_body(body: Model | Mapping[str, Any], key: str) -> dict[str, Any]:
         `{key: [id, ...]}` plus any other body keys, JSON-ready.
 
     Raises:
-        ValidationError: unless `key` holds a list of 1 to 100 non-empty strings.
+        ValidationError: unless `key` holds a list of 1 to MAX_IDS (100) non-empty strings.
     """
     mapping = _body_mapping(body, "confirm request")
     problems: list[Problem] = []

@@ -33,7 +33,9 @@ REGIONS: Mapping[str, str] = {
 DEFAULT_TIMEOUT = (10.0, 30.0)
 DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 HMAC_ALGORITHMS = ("sha1", "sha256")
-TRUE_WORDS = frozenset({"1", "true", "yes", "on", "hmac"})
+# Yes and no written as text (any case): a CSV cell of the CLI, an environment variable.
+TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes"), ("false", "0", "no")
+HMAC_WORDS = frozenset({*TRUE_WORDS, "on", "hmac"})  # MESSAGEMEDIA_HMAC: also "on", "hmac"
 HEADER_BOUND = {  # the settings that travel in (or sign) a header, and what they are
     "auth_user_name": "the API key",
     "auth_password": "the API secret",
@@ -169,13 +171,13 @@ class Configuration:
         """Settings from `MESSAGEMEDIA_*` environment variables, then `overrides`.
 
         Reads `MESSAGEMEDIA_API_KEY`, `MESSAGEMEDIA_API_SECRET`, `MESSAGEMEDIA_HMAC`
-        (1/true/yes/on), `MESSAGEMEDIA_BASE_URL` and `MESSAGEMEDIA_ACCOUNT_ID`.
+        (1/true/yes/on/hmac), `MESSAGEMEDIA_BASE_URL` and `MESSAGEMEDIA_ACCOUNT_ID`.
         """
         env = os.environ if environ is None else environ
         values: dict[str, object] = {
             setting: env.get(variable) or None for variable, setting in ENV_SETTINGS.items()
         }
-        values["use_hmac_authentication"] = env.get("MESSAGEMEDIA_HMAC", "").lower() in TRUE_WORDS
+        values["use_hmac_authentication"] = env.get("MESSAGEMEDIA_HMAC", "").lower() in HMAC_WORDS
         for variable, setting in ENV_SETTINGS.items():  # named as the user set them
             if values[setting] is not None and setting in HEADER_BOUND and setting not in overrides:
                 check_header_value(f"{variable} ({HEADER_BOUND[setting]})", values[setting])
@@ -222,7 +224,7 @@ def global_credentials(use_hmac: bool, environ: Mapping[str, str] | None = None)
             raise ConfigurationError(f"{missing} is not set (its partner is): {NO_CREDENTIALS}")
         check_header_value("MESSAGEMEDIA_API_KEY", key)
         check_header_value("MESSAGEMEDIA_API_SECRET", secret)
-        hmac = use_hmac or env.get("MESSAGEMEDIA_HMAC", "").lower() in TRUE_WORDS
+        hmac = use_hmac or env.get("MESSAGEMEDIA_HMAC", "").lower() in HMAC_WORDS
         return Credentials(key, secret, hmac)
     for hmac, user_attr, password_attr in _GLOBAL_PAIRS:
         user, password = getattr(Configuration, user_attr), getattr(Configuration, password_attr)

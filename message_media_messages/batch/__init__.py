@@ -2,7 +2,8 @@
 
 from ._journal import completed as journal_completed, set_aside as set_journal_aside
 from ._ledger import BatchRow
-from ._sender import BatchProgress, BatchResult, send_batch
+from ._results import BatchProgress, BatchResult
+from ._sender import send_batch
 
 __all__ = [
     "BatchProgress",

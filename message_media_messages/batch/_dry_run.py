@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..models.message import Message
-from ._ledger import INVALID, VALID, BatchRow, Ledger
+from ._ledger import INVALID, VALID, WINDOW, Ledger, LedgerRow
+from ._results import BatchProgress, BatchResult
+from ._rows import checked
 from ._segments import analyze
-from ._sender import WINDOW, BatchProgress, BatchResult, checked
 
 
 def dry_run(
@@ -17,16 +18,16 @@ def dry_run(
 ) -> BatchResult:
     """Validate and measure every row; send nothing."""
     ledger, counts, total = Ledger(None), {VALID: 0, INVALID: 0}, 0
-    rows: list[tuple[Any, ...]] = []
+    rows: list[LedgerRow] = []
     for index, row in enumerate(messages):
         wire, problems = checked(row, index)
         if problems or wire is None:
-            rows.append((index, None, INVALID, None, problems, None, None))
+            rows.append(LedgerRow(index, None, INVALID, error=problems))
             counts[INVALID] += 1
         else:
             parts = analyze(wire["content"])
             total += parts.segments
-            rows.append((index, None, VALID, None, None, parts.encoding, parts.segments))
+            rows.append(LedgerRow(index, None, VALID, None, None, parts.encoding, parts.segments))
             counts[VALID] += 1
         if len(rows) == WINDOW:
             _write(ledger, rows, on_progress, counts)
@@ -37,15 +38,12 @@ def dry_run(
 
 def _write(
     ledger: Ledger,
-    rows: list[tuple[Any, ...]],
+    rows: list[LedgerRow],
     on_progress: Callable[[BatchProgress], None] | None,
     counts: dict[str, int],
 ) -> None:
     """Record measured rows, then report them."""
     ledger.write(rows)
     if on_progress is not None:
-        settled = [
-            BatchRow(i, state, None, error, enc, parts)
-            for i, _, state, _, error, enc, parts in rows
-        ]
+        settled = [row.public() for row in rows]
         on_progress(BatchProgress(sum(counts.values()), dict(counts), settled))

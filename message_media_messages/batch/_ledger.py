@@ -7,7 +7,7 @@ import sqlite3
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import NamedTuple, overload
 
 from ..exceptions.api_exception import JournalWriteError
 from . import _journal as journal
@@ -18,7 +18,7 @@ QUEUED = "queued"  # journal only: split after a 400 (nothing sent), waiting to 
 SETTLED = frozenset({ACCEPTED, UNKNOWN})  # never sent again by a resumed run
 INTERRUPTED = "the request was in flight when an earlier run stopped: it may have been sent"
 
-_COLUMNS = "idx, state, message_id, error, encoding, segments"
+WINDOW = 1000  # rows of an earlier run's journal read at a time
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,34 @@ class BatchRow:
     error: str | None = None
     encoding: str | None = None
     segments: int | None = None
+
+
+class LedgerRow(NamedTuple):
+    """One row of the ledger's table, its fields in the table's column order.
+
+    Attributes:
+        idx: 0-based position in the input.
+        fp: the row's fingerprint (journals only; None in a temp ledger).
+        state: a `BatchRow` outcome, or IN_FLIGHT / QUEUED while a journal is being written.
+        message_id, error, encoding, segments: as in `BatchRow`.
+    """
+
+    idx: int
+    fp: bytes | None
+    state: str
+    message_id: str | None = None
+    error: str | None = None
+    encoding: str | None = None
+    segments: int | None = None
+
+    def public(self) -> BatchRow:
+        """The `BatchRow` users see: every field but the fingerprint, in the same order."""
+        return BatchRow(self[0], *self[2:])
+
+
+_COLUMNS = ", ".join(LedgerRow._fields)
+_PLACES = ", ".join("?" * len(LedgerRow._fields))
+_PUBLIC_COLUMNS = ", ".join(name for name in LedgerRow._fields if name != "fp")  # BatchRow's
 
 
 class Ledger:
@@ -75,12 +103,12 @@ class Ledger:
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db, self.path)
 
-    def prior(self, first: int, last: int) -> dict[int, tuple[bytes | None, str, str | None]]:
-        """What an earlier run recorded for rows first..last: idx -> (fp, state, message_id)."""
+    def prior(self, first: int, last: int) -> dict[int, LedgerRow]:
+        """What an earlier run recorded for rows first..last, by idx."""
         found = self._db.execute(
-            "SELECT idx, fp, state, message_id FROM rows WHERE idx BETWEEN ? AND ?", (first, last)
+            f"SELECT {_COLUMNS} FROM rows WHERE idx BETWEEN ? AND ?", (first, last)
         )
-        return {idx: (fp, state, mid) for idx, fp, state, mid in found}
+        return {row[0]: LedgerRow(*row) for row in found}
 
     def last_index(self) -> int:
         """The highest row index recorded (-1 when none)."""
@@ -92,16 +120,19 @@ class Ledger:
         found = self._db.execute("SELECT 1 FROM rows WHERE idx > ? LIMIT 1", (index,))
         return found.fetchone() is not None
 
-    def write(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Record rows (idx, fp, state, message_id, error, encoding, segments) in one commit."""
+    def write(self, rows: Iterable[LedgerRow]) -> None:
+        """Record whole rows (new, or replacing those of the same idx) in one commit."""
         with self._transaction():
-            self._db.executemany("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self._db.executemany(  # plain tuples: sqlite3 binds them fastest
+                f"INSERT OR REPLACE INTO rows ({_COLUMNS}) VALUES ({_PLACES})", map(tuple, rows)
+            )
 
-    def settle(self, rows: Iterable[tuple[str, str | None, str | None, int]]) -> None:
-        """Set (state, message_id, error) of already-written rows, by idx, in one commit."""
+    def settle(self, rows: Iterable[LedgerRow]) -> None:
+        """Set the state, message_id and error of rows already written, in one commit."""
         with self._transaction():
             self._db.executemany(
-                "UPDATE rows SET state = ?, message_id = ?, error = ? WHERE idx = ?", rows
+                "UPDATE rows SET state = ?, message_id = ?, error = ? WHERE idx = ?",
+                ((row.state, row.message_id, row.error, row.idx) for row in rows),
             )
 
     def complete(self) -> None:
@@ -183,13 +214,13 @@ class LedgerRows(Sequence[BatchRow]):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
             index += len(self)
-        found = self._db.execute(f"SELECT {_COLUMNS} FROM rows WHERE idx = ?", (index,))
+        found = self._db.execute(f"SELECT {_PUBLIC_COLUMNS} FROM rows WHERE idx = ?", (index,))
         row = found.fetchone()
         if row is None:
             raise IndexError(index)
         return BatchRow(*row)
 
     def __iter__(self) -> Iterator[BatchRow]:
-        cursor = self._db.execute(f"SELECT {_COLUMNS} FROM rows ORDER BY idx")
+        cursor = self._db.execute(f"SELECT {_PUBLIC_COLUMNS} FROM rows ORDER BY idx")
         while chunk := cursor.fetchmany(1000):
             yield from (BatchRow(*row) for row in chunk)

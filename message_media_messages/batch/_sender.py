@@ -9,89 +9,34 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import _validation as validation
+from .._rules import MAX_MESSAGES
 from ..exceptions.api_exception import (
-    APIException,
     BadRequestError,
     ConfigurationError,
     JournalMismatchError,
     JournalWriteError,
-    MessageMediaError,
-    ValidationError,
 )
 from ..models.message import Message
 from ..models.send_messages_response import SendMessagesResponse
 from . import _journal as journal
+from ._dry_run import dry_run as measure
 from ._ledger import (
-    ACCEPTED,
     IN_FLIGHT,
     INVALID,
     QUEUED,
     REJECTED,
     SETTLED,
-    UNKNOWN,
+    WINDOW,
     BatchRow,
     Ledger,
-    LedgerRows,
+    LedgerRow,
 )
+from ._results import BatchProgress, BatchResult
+from ._rows import Entry, checked, settled_rows
 
-CHUNK_SIZE = 100  # the API's limit per send request
-WINDOW = 1000  # rows of an earlier run's journal read at a time
 logger = logging.getLogger("message_media_messages")
 
-Entry = tuple[int, dict[str, Any], bytes | None]  # (row index, wire message, fingerprint)
 SendWire = Callable[[dict[str, Any]], SendMessagesResponse]
-
-
-@dataclass
-class BatchProgress:
-    """Where a batch is: rows accounted for so far, their outcomes, and the rows just settled.
-
-    Attributes:
-        rows_done: rows accounted for so far.
-        counts: outcome -> number of rows so far.
-        rows: the `BatchRow`s this run settled since the previous report, in the order they
-            settled (rows an earlier run of the journal settled are counted, not repeated).
-    """
-
-    rows_done: int
-    counts: dict[str, int]
-    rows: list[BatchRow] = field(default_factory=list)
-
-
-@dataclass
-class BatchResult:
-    """The ledger of a batch: one row per input row, in input order.
-
-    Attributes:
-        counts: outcome -> number of rows.
-        rows: every row's `BatchRow` (index, outcome, message_id, error, encoding, segments).
-        total_segments: SMS parts for the whole batch (dry runs only).
-        dry_run: whether nothing was sent.
-        error: the first exception a send request ended with (None if none did): why
-            rows are rejected or unknown, e.g. an `AuthenticationError` or a `TransportError`.
-    """
-
-    counts: dict[str, int]
-    rows: LedgerRows
-    total_segments: int | None = None
-    dry_run: bool = False
-    error: Exception | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when no row is invalid, rejected or unknown."""
-        return not any(self.counts.get(o) for o in (INVALID, REJECTED, UNKNOWN))
-
-    def close(self) -> None:
-        """Release the ledger's database (`rows` can no longer be read)."""
-        self.rows.close()
-
-    def __enter__(self) -> BatchResult:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 @dataclass
@@ -104,7 +49,7 @@ class _Run:
     on_progress: Callable[[BatchProgress], None] | None
     counts: dict[str, int] = field(default_factory=dict)
     rows_done: int = 0
-    writes: list[tuple[Any, ...]] = field(default_factory=list)
+    writes: list[LedgerRow] = field(default_factory=list)
     queue: deque[list[Entry]] = field(default_factory=deque)  # chunks waiting to be sent
     pending: dict[Future[object], list[Entry]] = field(default_factory=dict)
     held: list[list[Entry]] = field(default_factory=list)  # see _send_or_hold
@@ -115,7 +60,7 @@ class _Run:
 
     def run(self, messages: Iterable[Message | Mapping[str, Any]]) -> None:
         chunk: list[Entry] = []
-        prior: dict[int, tuple[bytes | None, str, str | None]] = {}
+        prior: dict[int, LedgerRow] = {}
         horizon, index = self.ledger.last_index(), -1
         for index, row in enumerate(messages):
             if self.ledger.durable and index % WINDOW == 0:
@@ -123,7 +68,7 @@ class _Run:
             entry = self._admit(index, row, prior.get(index))
             if entry is not None:
                 chunk.append(entry)
-                if len(chunk) == CHUNK_SIZE:
+                if len(chunk) == MAX_MESSAGES:
                     self._send_or_hold(chunk, index <= horizon)
                     chunk = []
         if self.ledger.durable and self.ledger.recorded_beyond(index):
@@ -137,28 +82,27 @@ class _Run:
             self._pump(limit=1)
         self._report()
 
-    def _admit(
-        self, index: int, row: object, prior: tuple[bytes | None, str, str | None] | None
-    ) -> Entry | None:
+    def _admit(self, index: int, row: object, prior: LedgerRow | None) -> Entry | None:
         """Validate one row; record it if invalid or already settled, else return it to send."""
         wire, problems = checked(row, index)
         fp = journal.fingerprint(wire, problems) if self.ledger.durable else None
         if prior is not None:
-            if prior[0] != fp:
+            if prior.fp != fp:
                 raise JournalMismatchError(
                     f"row {index} differs from the row the journal {self.ledger.path} "
                     "recorded: use a new journal for a different input",
                     path=self.ledger.path,
                 )
-            if prior[1] in SETTLED:
-                self._count(prior[1])
+            if prior.state in SETTLED:
+                self._count(prior.state)
                 return None
         if problems or wire is None:
-            self.writes.append((index, fp, INVALID, None, problems, None, None))
+            invalid = LedgerRow(index, fp, INVALID, error=problems)
+            self.writes.append(invalid)
             self._count(INVALID)
-            self.fresh.append(BatchRow(index, INVALID, None, problems))
+            self.fresh.append(invalid.public())
             return None
-        return (index, wire, fp)
+        return Entry(index, wire, fp)
 
     def _send_or_hold(self, chunk: list[Entry], within_journal: bool) -> None:
         """Send a chunk, unless it lies within the rows an earlier run journaled.
@@ -178,7 +122,7 @@ class _Run:
         """Send queued chunks, keeping at most `concurrency` in flight; settle finished ones."""
         while self.queue and len(self.pending) < self.concurrency:
             chunk = self.queue.popleft()
-            self.writes.extend((i, fp, IN_FLIGHT, None, None, None, None) for i, _, fp in chunk)
+            self.writes.extend(LedgerRow(e.idx, e.fp, IN_FLIGHT) for e in chunk)
             self._flush()  # journaled as in flight before it can leave
             self.sent = True
             if self.pool is None:
@@ -199,16 +143,16 @@ class _Run:
         """Record a finished request; a 400 on several rows queues its halves instead."""
         if isinstance(outcome, BadRequestError) and len(chunk) > 1:
             middle = len(chunk) // 2  # the API sent nothing: resend the halves
-            self.ledger.settle([(QUEUED, None, None, i) for i, _, _ in chunk])
+            self.ledger.settle([LedgerRow(e.idx, e.fp, QUEUED) for e in chunk])
             self.queue.extend([chunk[:middle], chunk[middle:]])
             return False
         if isinstance(outcome, Exception) and self.error is None:
             self.error = outcome
-        settled = _settled_rows(chunk, outcome)
+        settled = settled_rows(chunk, outcome)
         self.ledger.settle(settled)
-        for state, message_id, error, index in settled:
-            self._count(state)
-            self.fresh.append(BatchRow(index, state, message_id, error))
+        for row in settled:
+            self._count(row.state)
+            self.fresh.append(row.public())
         return True
 
     def stop(self) -> None:
@@ -259,8 +203,6 @@ def send_batch(
     if not isinstance(concurrency, int) or concurrency < 1:
         raise ConfigurationError("concurrency must be a whole number >= 1")
     if dry_run:
-        from ._dry_run import dry_run as measure  # a dry run needs none of the sending
-
         return measure(messages, on_progress)
     run = _Run(send, Ledger(journal), concurrency, on_progress)
     if run.ledger.interrupted:
@@ -280,51 +222,9 @@ def send_batch(
     return BatchResult(run.counts, run.ledger.view(), error=run.error)
 
 
-def checked(row: object, index: int) -> tuple[dict[str, Any] | None, str | None]:
-    """A row's wire form and, if it breaks rules, their text."""
-    try:
-        wire = validation.wire_message(row)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        return None, f"row {index}: {exc.rule}"
-    problems = validation.message_problems(wire, None)
-    if not problems:
-        return wire, None
-    return wire, f"row {index}: " + "; ".join(str(p) for p in problems)
-
-
 def _attempt(send: SendWire, chunk: list[Entry]) -> object:
     """Send one chunk; return the response or the exception (runs in a worker thread)."""
     try:
-        return send({"messages": [wire for _, wire, _ in chunk]})
+        return send({"messages": [entry.wire for entry in chunk]})
     except Exception as exc:  # every failure is recorded against the chunk's rows
         return exc
-
-
-def _settled_rows(
-    chunk: list[Entry], outcome: object
-) -> list[tuple[str, str | None, str | None, int]]:
-    """(state, message_id, error, index) for each row of a finished request."""
-    if isinstance(outcome, SendMessagesResponse):
-        ids = [m.message_id for m in outcome.messages or []]
-        if len(ids) == len(chunk) and all(isinstance(i, str) and i for i in ids):
-            return [(ACCEPTED, i, None, entry[0]) for i, entry in zip(ids, chunk, strict=True)]
-        text = f"the API's 2xx answer listed {len(ids)} message ids for {len(chunk)} sent"
-        return [(UNKNOWN, None, text, e[0]) for e in chunk]
-    if not isinstance(outcome, MessageMediaError):
-        logger.error("unexpected error sending a batch chunk", exc_info=outcome)  # type: ignore[arg-type]
-    state = REJECTED if _provably_unsent(outcome) else UNKNOWN
-    prefix = "" if isinstance(outcome, BadRequestError) or state == UNKNOWN else "not sent: "
-    return [(state, None, prefix + _reason(outcome), e[0]) for e in chunk]
-
-
-def _provably_unsent(outcome: object) -> bool:
-    return isinstance(outcome, MessageMediaError) and not outcome.maybe_sent
-
-
-def _reason(outcome: object) -> str:
-    if isinstance(outcome, APIException) and outcome.message:
-        details = "; ".join(outcome.details)
-        return f"HTTP {outcome.status_code}: {outcome.message}" + (
-            f" [{details}]" if details else ""
-        )
-    return str(outcome)

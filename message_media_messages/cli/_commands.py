@@ -75,9 +75,9 @@ def _feed_command(kind: str, listing: str) -> Command:
         if args.action == "confirm" or args.ids:
             if args.action != "confirm" or not args.ids or args.follow:
                 raise InputError(f"usage: {PROG} {args.command} confirm ID [ID ...]")
-            confirm = getattr(resource, f"confirm_{listing}_as_received")
-            for start in range(0, len(args.ids), 100):  # the API takes 100 ids per call
-                confirm({f"{kind}_ids": args.ids[start : start + 100]})
+            confirm, most = getattr(resource, f"confirm_{listing}_as_received"), resource.MAX_IDS
+            for start in range(0, len(args.ids), most):  # the API's limit per call
+                confirm({f"{kind}_ids": args.ids[start : start + most]})
             out.show({"confirmed": args.ids}, f"confirmed {plural}: {len(args.ids)}")
             return EXIT_OK
         if args.follow:

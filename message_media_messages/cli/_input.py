@@ -7,6 +7,8 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
+from message_media_messages.configuration import FALSE_WORDS, TRUE_WORDS
+
 from . import _exit
 
 InputError = _exit.InputError
@@ -15,14 +17,17 @@ TEXT_COLUMNS = (
     *("content", "destination_number", "source_number", "format", "scheduled"),
     *("callback_url", "subject", "message_expiry_timestamp", "source_number_type"),
 )
-TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes"), ("false", "0", "no")
+
+_BOOLEAN_WORDS = "/".join(
+    word for pair in zip(TRUE_WORDS, FALSE_WORDS, strict=True) for word in pair
+)
 
 
 def _boolean(text: str, where: str) -> bool:
     word = text.strip().lower()
     if word in TRUE_WORDS or word in FALSE_WORDS:
         return word in TRUE_WORDS
-    raise InputError(f"{where}: delivery_report must be true/false/1/0/yes/no, not {text!r}")
+    raise InputError(f"{where}: delivery_report must be {_BOOLEAN_WORDS}, not {text!r}")
 
 
 def _csv_columns(header: list[str], path: str) -> list[str]:

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
 from .. import _validation as validation
+from .._rules import MAX_IDS
 from ..models._base import Model
 from ._requestor import Endpoint
 from .base_controller import BaseController
 
 T = TypeVar("T", bound=Model)
 I = TypeVar("I")  # noqa: E741 - an item of any kind
-CONFIRM_LIMIT = 100  # ids per confirm request, the API's limit
 
 
 def feed_endpoints(path: str, response: type[Model], ids: str) -> tuple[Endpoint, Endpoint]:
@@ -41,6 +41,7 @@ class FeedController(BaseController, Generic[T]):
     _confirm_endpoint: ClassVar[Endpoint]
     _items: ClassVar[str]  # the response's list attribute, e.g. "replies"
     _id: ClassVar[str]  # an item's id field, e.g. "reply_id"; confirms send "<_id>s"
+    MAX_IDS: ClassVar[int] = MAX_IDS  # ids one confirm request takes (the API's limit)
 
     def _check(self, account_header: str | None) -> Any:
         return self._request(self._check_endpoint, account_header=account_header)
@@ -79,14 +80,14 @@ class FeedController(BaseController, Generic[T]):
 
 @dataclass
 class _Pending:
-    """Ids handed over and not yet confirmed, confirmed in batches of up to 100."""
+    """Ids handed over and not yet confirmed, confirmed in batches of up to `MAX_IDS`."""
 
     confirm: Callable[[list[str]], None]
     ids: list[str] = field(default_factory=list)
 
     def add(self, item_id: str) -> None:
         self.ids.append(item_id)
-        if len(self.ids) == CONFIRM_LIMIT:
+        if len(self.ids) == MAX_IDS:
             self.flush()
 
     def flush(self) -> None:

@@ -19,7 +19,7 @@ from ._requestor import BAD_REQUEST, Endpoint, result
 from .base_controller import BaseController
 
 if TYPE_CHECKING:  # batch pulls in sqlite3 and threads: loaded on first use
-    from ..batch._sender import BatchProgress, BatchResult
+    from ..batch._results import BatchProgress, BatchResult
 
 SEND = Endpoint(
     "POST", "/v1/messages", idempotent=False, body=validation.send_body,

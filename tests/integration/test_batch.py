@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from message_media_messages import MessageMediaMessagesClient
-from message_media_messages.batch._sender import BatchProgress
+from message_media_messages.batch import BatchProgress
 from message_media_messages.exceptions import JournalMismatchError
 from message_media_messages.models import Message
 from message_media_messages.sandbox import SandboxServer
