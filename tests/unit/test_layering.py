@@ -1,6 +1,7 @@
 """DESIGN.md's dependency direction, enforced by reading every module's imports with ast."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -9,22 +10,33 @@ PACKAGE = Path(__file__).resolve().parents[2] / "message_media_messages"
 NAME = "message_media_messages"
 
 
-def imports_of(path: Path) -> set[str]:
-    """Absolute dotted names of everything a module imports (relative imports resolved)."""
-    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+def module_of(path: Path) -> str:
+    """`message_media_messages/http/__init__.py` -> `message_media_messages.http`."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(path: Path) -> list[tuple[str, str | None]]:
+    """(module, name) for every import in a module, relative ones resolved; name is None
+    for `import module`, else what `from module import name` takes."""
+    module = module_of(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found: set[str] = set()
+    found: list[tuple[str, str | None]] = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
+            found.extend((alias.name, None) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 parent = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*parent, base]) if base else ".".join(parent)
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
+            found.extend((base, alias.name) for alias in node.names)
     return found
+
+
+def imports_of(path: Path) -> set[str]:
+    """Absolute dotted names of everything a module imports: modules and `module.name`."""
+    return {n for base, name in imported(path) for n in (base, f"{base}.{name}" if name else base)}
 
 
 def modules(pattern: str) -> list[Path]:
@@ -99,3 +111,165 @@ def test_the_layering_reader_resolves_relative_imports():
     names = imports_of(PACKAGE / "controllers" / "_requestor.py")
     assert f"{NAME}.http.retry" in names
     assert f"{NAME}.exceptions.api_exception" in names
+
+
+# -- the whole graph: no cycles, a pinned public surface, modules a reader can hold -----------
+
+
+MODULES = {module_of(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def edges_of(module: str) -> set[str]:
+    """The package's modules `module` imports anywhere (functions and TYPE_CHECKING too).
+
+    `from .models import Message` depends on `models` (the package), `from . import retry`
+    on `http.retry`: each imported name resolves to the longest module it names.
+    """
+    found = set()
+    for base, name in imported(MODULES[module]):
+        target = f"{base}.{name}" if f"{base}.{name}" in MODULES else base
+        while target and target not in MODULES:
+            target = target.rpartition(".")[0]
+        if target and target != module:
+            found.add(target)
+    return found
+
+
+def cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Import cycles, as a depth-first walk finds them (one per back edge; none if none)."""
+    state: dict[str, int] = {}  # 1: on the walk's stack, 2: done
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def walk(module: str) -> None:
+        state[module] = 1
+        stack.append(module)
+        for target in graph[module]:
+            if state.get(target) == 1:
+                found.append([*stack[stack.index(target):], target])
+            elif target not in state:
+                walk(target)
+        stack.pop()
+        state[module] = 2
+
+    for module in graph:
+        if module not in state:
+            walk(module)
+    return found
+
+
+def test_no_import_cycles_anywhere_in_the_package():
+    assert cycles({m: sorted(edges_of(m)) for m in MODULES}) == []
+
+
+def test_the_cycle_finder_finds_cycles_and_only_cycles():
+    assert cycles({"a": ["b"], "b": ["c"], "c": ["a"], "d": ["a"]}) == [["a", "b", "c", "a"]]
+    assert cycles({"a": ["b", "c"], "b": ["c"], "c": []}) == []
+
+
+def test_an_init_module_s_relative_imports_resolve_inside_its_package():
+    assert f"{NAME}.http.retry" in edges_of(f"{NAME}")  # `from .http.retry import RetryPolicy`
+    assert f"{NAME}.batch._sender" in edges_of(f"{NAME}.batch")
+
+
+PUBLIC_MODULES = [f"{NAME}.{m}".rstrip(".") for m in [
+    "", "__main__", "api_helper", "batch", "cli", "configuration", "controllers",
+    "controllers.base_controller", "controllers.delivery_reports_controller",
+    "controllers.messages_controller", "controllers.replies_controller", "decorators",
+    "exceptions", "exceptions.api_exception", "exceptions.send_messages_400_response_exception",
+    "http", "http.auth", "http.auth.auth_manager", "http.http_call_back", "http.http_client",
+    "http.http_context", "http.http_method_enum", "http.http_request", "http.http_response",
+    "http.requests_client", "http.retry", "http.transport", "message_media_messages_client",
+    "models", "models.cancel_scheduled_message_request",
+    "models.check_delivery_reports_response", "models.check_replies_response",
+    "models.confirm_delivery_reports_as_received_request",
+    "models.confirm_delivery_reports_as_received_request_1",
+    "models.confirm_replies_as_received_request",
+    "models.confirm_replies_as_received_request_1", "models.delivery_report",
+    "models.format_1_enum", "models.format_enum", "models.get_message_status_response",
+    "models.message", "models.reply", "models.send_messages_request",
+    "models.send_messages_response", "models.source_number_type_enum", "models.status_2_enum",
+    "models.status_enum", "models.vendor_account_id", "pytest_plugin", "sandbox",
+    "sandbox.__main__", "webhooks"
+]]
+
+
+def test_the_public_modules_are_exactly_the_pinned_list():
+    # A new module is private (`_name`) unless it is added here on purpose: the 2.x paths,
+    # the feature packages and the entry points are what users may import.
+    public = {m for m in MODULES if not any(p.startswith("_") and not p.endswith("__")
+                                            for p in m.split("."))}
+    assert sorted(public) == sorted(PUBLIC_MODULES)
+
+
+MAX_MODULE_LINES, MAX_FUNCTION_LINES = 300, 40
+
+
+@pytest.mark.parametrize("module", sorted(MODULES), ids=str)
+def test_modules_and_functions_stay_small_enough_to_read(module):
+    source = MODULES[module].read_text()
+    assert len(source.splitlines()) <= MAX_MODULE_LINES
+    long = {
+        node.name: node.end_lineno - node.lineno + 1
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    }
+    assert long == {}
+
+
+def readme_tree() -> dict[str, bool]:
+    """The files drawn in README's "How the code is laid out" -> whether marked [2.x]."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How the code is laid out", 1)[1]
+    block = section.split("```\n", 2)[1]
+    drawn: dict[str, bool] = {}
+    folders: list[str] = []
+    for line in block.splitlines()[1:]:  # below `message_media_messages/`
+        depth = (len(line) - len(line.lstrip(" "))) // 2
+        names, _, note = line.strip().partition("  ")
+        del folders[depth - 1 :]
+        for name in names.split(", "):
+            if name.endswith("/"):
+                folders.append(name)
+            else:
+                drawn["".join(folders) + name] = note.lstrip().startswith("[2.x]")
+    return drawn
+
+
+def test_the_readme_draws_every_module_once_and_only_real_ones():
+    drawn = readme_tree()
+    files = {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")}
+    assert sorted(drawn) == sorted(files)
+
+
+def test_the_readme_marks_as_2x_only_public_modules():
+    for path, marked in readme_tree().items():
+        parts = path.removesuffix(".py").removesuffix("/__init__").split("/")
+        if marked:
+            assert not any(p.startswith("_") and p != "__init__" for p in parts), path
+
+
+REST = re.compile(  # reST's `::` blocks, field lists, ``literals``, directives, ==== tables
+    r"::$|^\s*:(param|type|returns?|rtype|raises)\b|(?<!`)``(?!`)|^\s*\.\. \w+::|^\s*={3,}\s+={3,}",
+    re.M,
+)
+
+
+def docstrings(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    owners = [tree, *(n for n in ast.walk(tree) if isinstance(
+        n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))]
+    return [d for d in map(ast.get_docstring, owners) if d]
+
+
+@pytest.mark.parametrize("module", sorted(MODULES), ids=str)
+def test_docstrings_are_in_one_style_markdown_not_rest(module):
+    assert [d.splitlines()[0] for d in docstrings(MODULES[module]) if REST.search(d)] == []
+
+
+def test_the_rest_detector_sees_rest():
+    found = [s for s in ["Quick start::", ":param x: y", "``code``", ".. note::", "===  ==="]
+             if REST.search(s)]
+    markdown = "Args:\n    x: `code`, a **bold** word.\n```python\nx = 1\n```"
+    assert len(found) == 5 and not REST.search(markdown)
