@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from message_media_messages import MessageMediaMessagesClient
-from message_media_messages.configuration import Configuration
+from message_media_messages import MessageMediaMessagesClient, NotFoundError
+from message_media_messages.configuration import REGIONS, Configuration
 from message_media_messages.sandbox import SandboxServer
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -64,3 +64,25 @@ def test_base_uri_row_says_the_client_reads_it_when_created(
     assert sandbox.requests_seen("/v1/messaging/credits") == 1
     row = table_row("`Configuration.base_uri` is read at each call")
     assert "when the client is created" in row and "`base_uri=`" in row
+
+
+def test_headers_row_says_error_handlers_see_authorization_redacted(sandbox: SandboxServer) -> None:
+    client = MessageMediaMessagesClient(sandbox.api_key, sandbox.api_secret, base_uri=sandbox.url)
+    with pytest.raises(NotFoundError) as caught:
+        client.messages.get_message_status("00000000-0000-0000-0000-000000000000")
+    headers = caught.value.context.request.headers  # what an official error handler prints
+    assert headers["Authorization"] == "[redacted]" and headers["Accept"] == "application/json"
+    assert sandbox.api_secret not in repr(headers)
+    row = table_row("error handlers print `e.context.request.headers`")
+    assert "`[redacted]`" in row
+
+
+def test_the_hosts_paragraph_names_the_default_and_every_region() -> None:
+    readme = README.read_text(encoding="utf-8")
+    hosts = readme.split("Hosts: ", 1)[1].split("\n\n", 1)[0]
+    assert "default stays `https://api.messagemedia.com`" in hosts
+    for region, host in REGIONS.items():
+        assert f'"{region}"' in hosts and f"`{host}`" in hosts, region
+    assert MessageMediaMessagesClient("k", "s").config.base_uri == "https://api.messagemedia.com"
+    for region, host in REGIONS.items():
+        assert MessageMediaMessagesClient("k", "s", region=region).config.base_uri == host
