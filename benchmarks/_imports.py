@@ -62,7 +62,10 @@ def measure(n: int, env: dict[str, str]) -> dict[str, dict[str, dict[str, float]
                 samples[name].append(row)
     return {
         name: {
-            key: {"best": min(r[key] for r in rows), "median": statistics.median(r[key] for r in rows)}
+            key: {
+                "best": min(r[key] for r in rows),
+                "median": statistics.median(r[key] for r in rows),
+            }
             for key in rows[0]
         }
         for name, rows in samples.items()
@@ -91,9 +94,24 @@ def report(figures: dict[str, Any], n: int) -> None:
     def extra(a: str, b: str, key: str) -> dict[str, float]:
         return {s: figures[a][key][s] - figures[b][key][s] for s in ("best", "median")}
 
-    print(_line("(c) SDK import - import requests, import CPU", extra("sdk", "requests",
-                "import_cpu_ms"), IMPORT_TARGET_MS))  # fmt: skip
-    print(_line("(c) SDK import - import requests, process CPU", extra("sdk", "requests",
-                "process_cpu_ms"), IMPORT_TARGET_MS))  # fmt: skip
-    print(_line("(d) CLI --help - import requests, process CPU", extra(CLI, "requests",
-                "process_cpu_ms"), CLI_TARGET_MS))  # fmt: skip
+    print(
+        _line(
+            "(c) SDK import - import requests, import CPU",
+            extra("sdk", "requests", "import_cpu_ms"),
+            IMPORT_TARGET_MS,
+        )
+    )
+    print(
+        _line(
+            "(c) SDK import - import requests, process CPU",
+            extra("sdk", "requests", "process_cpu_ms"),
+            IMPORT_TARGET_MS,
+        )
+    )
+    print(
+        _line(
+            "(d) CLI --help - import requests, process CPU",
+            extra(CLI, "requests", "process_cpu_ms"),
+            CLI_TARGET_MS,
+        )
+    )

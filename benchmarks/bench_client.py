@@ -153,7 +153,8 @@ def measure(port: int, opts: argparse.Namespace) -> dict[str, Any]:
     return {
         scenario: {
             flavour: {
-                key: statistics.median(r[key] for r in samples) for key in ("cpu_us", "wall_us", "gc")
+                key: statistics.median(r[key] for r in samples)
+                for key in ("cpu_us", "wall_us", "gc")
             }
             | {"cpu_us_runs": [round(r["cpu_us"]) for r in samples]}
             for flavour, samples in per_flavour.items()
@@ -178,13 +179,17 @@ def print_scenarios(results: dict[str, Any], opts: argparse.Namespace) -> None:
     for scenario, title in titles.items():
         rows = results[scenario]
         print(f"\n{title}: {rows['calls']} calls per run, median of {opts.reps} fresh processes")
-        print(f"  {'flavour':<12} {'CPU us/call':>12} {'wall us/call':>13} {'GCs/call':>9}"
-              "   CPU per run (us/call)")  # fmt: skip
+        print(
+            f"  {'flavour':<12} {'CPU us/call':>12} {'wall us/call':>13} {'GCs/call':>9}"
+            "   CPU per run (us/call)"
+        )
         for name in FLAVOURS:
             row = rows[name]
             spread = " ".join(str(v) for v in row["cpu_us_runs"])
-            print(f"  {name:<12} {row['cpu_us']:>12.1f} {row['wall_us']:>13.1f}"
-                  f" {row['gc']:>9.2f}   {spread}")  # fmt: skip
+            print(
+                f"  {name:<12} {row['cpu_us']:>12.1f} {row['wall_us']:>13.1f}"
+                f" {row['gc']:>9.2f}   {spread}"
+            )
         sdk = rows["sdk"]
         for base in ("requests", "http.client"):
             cpu = sdk["cpu_us"] / rows[base]["cpu_us"]
@@ -222,8 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     from message_media_messages import MessageMediaMessagesClient
 
     opts.user_agent = MessageMediaMessagesClient("k", "s").config.user_agent
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; package measured:"
-          f" {Path(sys.modules['message_media_messages'].__file__ or '?').parent}")  # fmt: skip
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; package measured:"
+        f" {Path(sys.modules['message_media_messages'].__file__ or '?').parent}"
+    )
     kept = "answers dropped (--discard)" if opts.discard else "every answer kept"
     print(f"client CPU = time.process_time() of a fresh process per run; {kept}; no gc.collect()")
     with tempfile.TemporaryDirectory(prefix="bench-pyc-") as pycache:
