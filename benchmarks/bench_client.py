@@ -199,6 +199,16 @@ def print_scenarios(results: dict[str, Any], opts: argparse.Namespace) -> None:
             print(f"  SDK/{base:<12} CPU {cpu:5.2f}x   wall {wall:5.2f}x{note}")
 
 
+def profile(port: int, shape: str) -> None:
+    """cProfile the SDK in this process (`_profile.py` reads private modules: may not fit)."""
+    try:
+        import _profile
+    except ImportError as exc:
+        print(f"\n(--profile unavailable on this code: {exc})")
+        return
+    _profile.report(port, _shape.bodies(shape, 100), _shape.message_ids(1000))
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: 3 reps, few calls")
@@ -239,9 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             results = measure(port, opts)
             print_scenarios(results, opts)
             if opts.profile:
-                import _profile
-
-                _profile.report(port, _shape.bodies(opts.shape, 100), _shape.message_ids(1000))
+                profile(port, opts.shape)
         results["imports"] = _imports.measure(n_imports, opts.env)
     _imports.report(results["imports"], n_imports)
     if opts.json:
