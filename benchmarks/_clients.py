@@ -5,6 +5,9 @@ Every client gets the same dict bodies and message ids, sends the same headers
 status code and decodes the JSON answer. What each one does beyond that is its own cost:
 the SDK validates the messages and builds response models; plain requests re-reads the
 environment (proxies, CA bundle) and merges settings on every call.
+
+The plain loops are written as a competent user would: every header (Basic
+`Authorization` included) built once, the body `json.dumps`ed, `json.loads` on the bytes.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ import http.client
 import json
 from typing import Any
 
-import requests
-
-from message_media_messages import MessageMediaMessagesClient
-
 KEY, SECRET = "bench-api-key", "bench-api-secret"
 SEND_PATH = "/v1/messages"
 STATUS_PATH = "/v1/messages/{}"
+
+
+def basic_authorization() -> str:
+    """The `Authorization` header value for KEY and SECRET (Basic auth)."""
+    return "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode("ascii")
 
 
 class SDKClient:
@@ -29,6 +33,9 @@ class SDKClient:
     name = "sdk"
 
     def __init__(self, port: int) -> None:
+        # Imported here: a plain-loop process never loads the SDK (nor tracks its objects).
+        from message_media_messages import MessageMediaMessagesClient
+
         self.client = MessageMediaMessagesClient(KEY, SECRET, base_uri=f"http://127.0.0.1:{port}")
         self._messages = self.client.messages
         self.user_agent = self.client.config.user_agent
@@ -55,10 +62,15 @@ class RequestsClient:
     name = "requests"
 
     def __init__(self, port: int, user_agent: str) -> None:
+        import requests  # here: the http.client loop's process never loads requests
+
         self.session = requests.Session()
         self.base = f"http://127.0.0.1:{port}"
-        self.auth = (KEY, SECRET)
-        self.get_headers = {"User-Agent": user_agent, "Accept": "application/json"}
+        self.get_headers = {
+            "User-Agent": user_agent,
+            "Accept": "application/json",
+            "Authorization": basic_authorization(),
+        }
         self.post_headers = {**self.get_headers, "Content-Type": "application/json; charset=utf-8"}
 
     def send(self, body: dict[str, Any]) -> Any:
@@ -66,7 +78,6 @@ class RequestsClient:
             self.base + SEND_PATH,
             data=json.dumps(body),
             headers=self.post_headers,
-            auth=self.auth,
             timeout=30,
         )
         r.raise_for_status()
@@ -76,7 +87,6 @@ class RequestsClient:
         r = self.session.get(
             self.base + STATUS_PATH.format(message_id),
             headers=self.get_headers,
-            auth=self.auth,
             timeout=30,
         )
         r.raise_for_status()
@@ -99,11 +109,10 @@ class HttpClientClient:
 
     def __init__(self, port: int, user_agent: str) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        token = base64.b64encode(f"{KEY}:{SECRET}".encode()).decode("ascii")
         self.get_headers = {
             "User-Agent": user_agent,
             "Accept": "application/json",
-            "Authorization": "Basic " + token,
+            "Authorization": basic_authorization(),
         }
         self.post_headers = {**self.get_headers, "Content-Type": "application/json; charset=utf-8"}
 
@@ -130,3 +139,19 @@ class HttpClientClient:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def make_client(
+    name: str, port: int, user_agent: str
+) -> SDKClient | RequestsClient | HttpClientClient:
+    """The client called `name` ("sdk", "requests" or "http.client").
+
+    `user_agent` is for the plain loops (give them the SDK's, so all send the same bytes).
+    """
+    if name == "sdk":
+        return SDKClient(port)
+    if name == "requests":
+        return RequestsClient(port, user_agent)
+    if name == "http.client":
+        return HttpClientClient(port, user_agent)
+    raise ValueError(f"unknown client {name!r}")

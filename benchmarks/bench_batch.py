@@ -1,303 +1,282 @@
-"""Batch sending at scale: rows/s and peak client RSS of `send_batch`, and the sandbox's throughput.
+"""Batch sending: client CPU per row of `send_batch` vs `send_messages`, peak RSS, sandbox memory.
 
-Run from the repo root: `python benchmarks/bench_batch.py [--rows 100000,1000000]
-[--concurrency 1,4,8] [--quick] [--json]`.
+Run from the repo root: `python benchmarks/bench_batch.py [--quick] [--rows 1000000]
+[--concurrency 1,4] [--cpu-rows 100000] [--reps 3] [--store 200000] [--shape campaign]
+[--throughput] [--json]`. The checkout's package is measured (the repo root goes first
+on the path of every child).
 
-A CSV of the largest row count is generated once into a temporary directory. Each
-(row count, concurrency) run then happens in a fresh subprocess that streams the first N
-rows of that CSV (`csv.DictReader`) through `client.messages.send_batch` to a sandbox
-running in its own process (`python -m message_media_messages.sandbox --manual`), started
-fresh for each run since the sandbox keeps every message in memory. The subprocess reports
-its wall time, CPU time and peak RSS (`ru_maxrss`), so the client's memory is measured
-alone. Target: peak RSS under 80 MiB whatever the row count (flat from 100k to 1M rows).
+Every run is a fresh client process against a fresh sandbox process
+(`python -m message_media_messages.sandbox --manual`), so the client's CPU
+(`process_time`) and peak RSS (`ru_maxrss`) are its own. The rows are the messages of
+`_shape.py` (default `campaign`), streamed from a generator: fresh dicts, never a list.
+Each client process first makes one untimed `send_messages` of 100 and one untimed
+`send_batch` of 100 (connection, lazy loads), whatever it measures.
 
-Second table: the sandbox's own throughput, 100-message sends from N threads of raw
-`http.client` (not the SDK), in requests/s and messages/s.
-
-`--quick`: 10,000 rows at concurrency 1 and 4, and a short sandbox run (< 60 s in all).
+1. CPU per row: `--reps` pairs of runs, alternating, of `--cpu-rows` rows each: one
+   through `send_batch` (concurrency 1), one through `send_messages` in requests of 100.
+   The cost of generating the rows (timed alone in the same process) is subtracted from
+   both. Target: send_batch per row <= 1.2x send_messages per message.
+2. Peak RSS: `send_batch` of `--rows` rows at each `--concurrency`. Target < 80 MiB at
+   1,000,000 rows.
+3. Sandbox memory: a fresh sandbox stores `--store` messages sent through the API (raw
+   `http.client`, 100 per request); its RSS (`VmRSS`) growth per message, over the whole
+   run and per quarter (a cap on stored messages shows as later quarters near 0).
+`--throughput`: also the sandbox's throughput from 1, 4 and 8 raw `http.client` threads.
+`--quick`: 20,000 CPU rows x 1 pair, 100,000 rows at concurrency 1, 20,000 stored.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import csv
 import http.client
 import itertools
 import json
 import os
-import re
 import resource
-import signal
+import statistics
 import subprocess
 import sys
-import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-KEY, SECRET = "bench-key", "bench-secret"
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if (ROOT / "message_media_messages").is_dir():  # measure the checkout, not an installed copy
+    sys.path.insert(0, str(ROOT))
+
+import _sandbox  # noqa: E402
+import _shape  # noqa: E402
+
 RSS_TARGET_MIB = 80.0
-DESTINATIONS = ("+61491570156", "+61491570157", "+61491570158", "+61491570159")
-QUICK_ROWS, QUICK_CONCURRENCY = (10_000,), (1, 4)
-SANDBOX_THREADS = (1, 4, 8)
+RATIO_TARGET = 1.2
+WARM_START = 10**8  # warm-up messages are numbered apart from the measured ones
+DEFAULTS = {"rows": "1000000", "concurrency": "1,4", "cpu_rows": 100_000, "reps": 3,
+            "store": 200_000}  # fmt: skip
+QUICK = {"rows": "100000", "concurrency": "1", "cpu_rows": 20_000, "reps": 1, "store": 20_000}
 
 
-# ---------------------------------------------------------------------------- sandbox process
+# ---------------------------------------------------------------------------- client process
 
 
-@contextmanager
-def sandbox() -> Iterator[tuple[str, int]]:
-    """Start a fresh sandbox process (manual clock, free port); yield (url, pid)."""
-    command = [
-        sys.executable, "-m", "message_media_messages.sandbox", "--port", "0", "--manual",
-        "--api-key", KEY, "--api-secret", SECRET, "--initial-credits", str(10**9),
-    ]  # fmt: skip
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        match = re.search(r"listening on (\S+)", first)
-        if match is None:
-            raise RuntimeError(f"sandbox did not start: {first!r}")
-        # The rest of the banner is a few lines: it fits in the pipe, nothing blocks.
-        yield match.group(1), proc.pid
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def peak_rss_mib(pid: int) -> float:
-    """Peak resident set size of a live process (Linux `VmHWM`), in MiB; 0 if unknown."""
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    match = re.search(r"VmHWM:\s+(\d+) kB", text)
-    return int(match.group(1)) / 1024 if match else 0.0
-
-
-# ---------------------------------------------------------------------------- batch runs
-
-
-def write_csv(path: Path, rows: int) -> None:
-    """The input: `rows` valid messages, each with unique content and some metadata."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["content", "destination_number", "metadata.row"])
-        for i in range(rows):
-            destination = DESTINATIONS[i % len(DESTINATIONS)]
-            writer.writerow([f"Batch benchmark message {i}: your code is {i % 10_000:04d}",
-                             destination, str(i)])  # fmt: skip
-
-
-def csv_rows(path: str, count: int) -> Iterator[dict[str, Any]]:
-    """Stream the first `count` rows as message dicts (`metadata.row` folded into metadata)."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        for row in itertools.islice(csv.DictReader(handle), count):
-            yield {
-                "content": row["content"],
-                "destination_number": row["destination_number"],
-                "metadata": {"row": row["metadata.row"]},
-            }
-
-
-def worker(args: argparse.Namespace) -> None:
-    """One run, in its own process: stream the CSV through send_batch; print JSON figures."""
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    """One client run in this fresh process; the figures as a dict."""
     from message_media_messages import MessageMediaMessagesClient
 
     client = MessageMediaMessagesClient(
-        KEY, SECRET, base_uri=args.url, pool_maxsize=max(10, args.concurrency)
+        _sandbox.KEY, _sandbox.SECRET, base_uri=args.url, pool_maxsize=max(10, args.concurrency)
     )
+    messages = client.messages
+    messages.send_messages({"messages": list(_shape.messages(args.shape, 100, WARM_START))})
+    messages.send_batch(_shape.messages(args.shape, 100, WARM_START + 100)).close()
+    source_us = _source_us(args.shape, min(args.rows, 100_000))
     baseline_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started, cpu_started = time.perf_counter(), time.process_time()
-    with client:
-        result = client.messages.send_batch(
-            csv_rows(args.csv, args.rows), concurrency=args.concurrency
-        )
+    rows = _shape.messages(args.shape, args.rows)
+    started, cpu = time.perf_counter(), time.process_time()
+    if args.mode == "batch":
+        result = messages.send_batch(rows, concurrency=args.concurrency)
         counts = dict(result.counts)
-    seconds = time.perf_counter() - started
-    figures = {
+        result.close()
+    else:
+        counts = {"accepted": 0}
+        while chunk := list(itertools.islice(rows, 100)):
+            counts["accepted"] += len(messages.send_messages({"messages": chunk}).messages)
+    cpu, seconds = time.process_time() - cpu, time.perf_counter() - started
+    client.close()
+    return {
+        "mode": args.mode,
         "rows": args.rows,
         "concurrency": args.concurrency,
         "seconds": seconds,
-        "cpu_seconds": time.process_time() - cpu_started,
         "rows_per_s": args.rows / seconds,
+        "cpu_us_per_row": cpu / args.rows * 1e6,
+        "source_us_per_row": source_us,
+        "sdk_us_per_row": cpu / args.rows * 1e6 - source_us,
         "baseline_rss_mib": baseline_kib / 1024,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "counts": counts,
     }
-    print(json.dumps(figures), flush=True)
 
 
-def batch_run(csv_path: Path, rows: int, concurrency: int) -> dict[str, Any]:
-    """One (rows, concurrency) run: fresh sandbox, fresh client process."""
-    with sandbox() as (url, pid):
+def _source_us(shape: str, count: int) -> float:
+    """CPU µs per row of generating the rows alone (what both modes pay before the SDK)."""
+    cpu = time.process_time()
+    for _ in _shape.messages(shape, count):
+        pass
+    return (time.process_time() - cpu) / count * 1e6
+
+
+def client_run(env: dict[str, str], mode: str, rows: int, concurrency: int, shape: str) -> Any:
+    """One run: fresh sandbox, fresh client process; its figures plus the sandbox's peak RSS."""
+    with _sandbox.sandbox(env) as (url, pid):
         command = [
-            sys.executable, __file__, "--worker", "--url", url, "--csv", str(csv_path),
-            "--rows", str(rows), "--concurrency", str(concurrency),
+            sys.executable, __file__, "--worker", "--url", url, "--mode", mode,
+            "--rows", str(rows), "--concurrency", str(concurrency), "--shape", shape,
         ]  # fmt: skip
-        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-        figures: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
-        figures["sandbox_peak_rss_mib"] = peak_rss_mib(pid)
+        done = subprocess.run(command, capture_output=True, text=True, env=env)
+        if done.returncode:
+            raise RuntimeError(f"{mode} run failed:\n{done.stderr}")
+        figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        figures["sandbox_peak_rss_mib"] = _sandbox.rss_mib(pid, "VmHWM")
     return figures
 
 
-# ---------------------------------------------------------------------------- sandbox throughput
+# ---------------------------------------------------------------------------- sandbox memory
 
 
-def sandbox_throughput(threads: int, requests_per_thread: int) -> dict[str, Any]:
-    """Requests/s and messages/s of a fresh sandbox for 100-message sends from raw threads."""
-    body = json.dumps(
-        {"messages": [{"content": f"throughput {i}", "destination_number": DESTINATIONS[i % 4]}
-                      for i in range(100)]},
-        separators=(",", ":"),
-    ).encode()  # fmt: skip
-    token = base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
-    headers = {
-        "Authorization": f"Basic {token}",
-        "Content-Type": "application/json",
-        "Accept": "application/json",
-    }
-    failures: list[str] = []
-    with sandbox() as (url, pid):
+def stored_bytes(env: dict[str, str], count: int, shape: str) -> dict[str, Any]:
+    """RSS growth of a fresh sandbox per message stored through the API (raw http.client)."""
+    quarters = [count * q // 4 // 100 for q in range(1, 5)]  # requests done at each quarter
+    with _sandbox.sandbox(env) as (url, pid):
         parts = urlsplit(url)
-        start = threading.Barrier(threads + 1)
-
-        def run() -> None:
-            conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
-            try:
-                post(conn)  # connect and warm up outside the timed part
-                start.wait()
-                for _ in range(requests_per_thread):
-                    post(conn)
-            finally:
-                conn.close()
-
-        def post(conn: http.client.HTTPConnection) -> None:
-            conn.request("POST", "/v1/messages", body, headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status != 202:
-                failures.append(str(response.status))
-
-        pool = [threading.Thread(target=run) for _ in range(threads)]
-        for thread in pool:
-            thread.start()
-        start.wait()
-        began = time.perf_counter()
-        for thread in pool:
-            thread.join()
-        seconds = time.perf_counter() - began
-        sandbox_rss = peak_rss_mib(pid)
-    if failures:
-        raise RuntimeError(f"{len(failures)} sends failed: {sorted(set(failures))}")
-    requests = threads * requests_per_thread
+        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
+        _sandbox.post(conn, _shape.bodies(shape, 1)[0])  # warm up: connection, lazy loads
+        rss = [_sandbox.rss_mib(pid, "VmRSS")]
+        started = time.perf_counter()
+        for request in range(1, quarters[-1] + 1):
+            start = request * 100
+            _sandbox.post(conn, {"messages": list(_shape.messages(shape, 100, start))})
+            if request in quarters:
+                rss.append(_sandbox.rss_mib(pid, "VmRSS"))
+        seconds = time.perf_counter() - started
+        conn.close()
+    stored = quarters[-1] * 100
+    per_quarter = [(b - a) * 2**20 / (stored / 4) for a, b in itertools.pairwise(rss)]
     return {
-        "threads": threads,
-        "requests": requests,
-        "seconds": seconds,
-        "requests_per_s": requests / seconds,
-        "messages_per_s": 100 * requests / seconds,
-        "sandbox_peak_rss_mib": sandbox_rss,
+        "messages": stored,
+        "rss_mib": rss,
+        "bytes_per_message": (rss[-1] - rss[0]) * 2**20 / stored,
+        "bytes_per_message_by_quarter": per_quarter,
+        "messages_per_s": stored / seconds,
     }
 
 
 # ---------------------------------------------------------------------------- report
 
 
-def batch_table(results: list[dict[str, Any]]) -> str:
-    lines = [
-        "| rows | concurrency | seconds | rows/s | client CPU s | client RSS before batch (MiB)"
-        " | client peak RSS (MiB) | sandbox peak RSS (MiB) | outcome |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
+def cpu_report(pairs: dict[str, list[dict[str, Any]]]) -> dict[str, float]:
+    """Print the CPU-per-row comparison; return the medians."""
+    medians = {
+        mode: {key: statistics.median(r[key] for r in runs) for key in runs[0] if "us" in key}
+        for mode, runs in pairs.items()
+    }
+    rows = pairs["batch"][0]["rows"]
+    print(
+        f"\n## 1. Client CPU per message, {rows:,} rows, median of {len(pairs['batch'])}"
+        " fresh processes each\n"
+    )
+    print("| path | CPU us/row | row generation us/row | SDK us/row | runs (SDK us/row) |")
+    print("|---|---:|---:|---:|---|")
+    labels = {"messages": "send_messages (100 per call)", "batch": "send_batch (concurrency 1)"}
+    for mode, label in labels.items():
+        m = medians[mode]
+        runs = " ".join(f"{r['sdk_us_per_row']:.1f}" for r in pairs[mode])
+        print(
+            f"| {label} | {m['cpu_us_per_row']:.1f} | {m['source_us_per_row']:.1f}"
+            f" | {m['sdk_us_per_row']:.1f} | {runs} |"
+        )
+    ratio = medians["batch"]["sdk_us_per_row"] / medians["messages"]["sdk_us_per_row"]
+    gross = medians["batch"]["cpu_us_per_row"] / medians["messages"]["cpu_us_per_row"]
+    verdict = "PASS" if ratio <= RATIO_TARGET else "MISS"
+    print(
+        f"\nsend_batch / send_messages, SDK CPU per row: {ratio:.2f}x"
+        f" (target <= {RATIO_TARGET}x: {verdict}); with row generation: {gross:.2f}x"
+    )
+    return {"ratio": ratio, "ratio_with_generation": gross}
+
+
+def rss_report(results: list[dict[str, Any]]) -> float:
+    """Print the peak-RSS table; return the worst client peak."""
+    print("\n## 2. send_batch: peak client RSS (client and sandbox in separate processes)\n")
+    print(
+        "| rows | concurrency | seconds | rows/s | client CPU us/row | client RSS before"
+        " (MiB) | client peak RSS (MiB) | sandbox peak RSS (MiB) | outcome |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         accepted = r["counts"] == {"accepted": r["rows"]}
         outcome = "all accepted" if accepted else json.dumps(r["counts"])
-        lines.append(
+        print(
             f"| {r['rows']:,} | {r['concurrency']} | {r['seconds']:.1f} | {r['rows_per_s']:,.0f}"
-            f" | {r['cpu_seconds']:.1f} | {r['baseline_rss_mib']:.1f} | {r['peak_rss_mib']:.1f}"
-            f" | {r['sandbox_peak_rss_mib']:.0f} | {outcome} |"
+            f" | {r['cpu_us_per_row']:.1f} | {r['baseline_rss_mib']:.1f}"
+            f" | {r['peak_rss_mib']:.1f} | {r['sandbox_peak_rss_mib']:.0f} | {outcome} |"
         )
-    return "\n".join(lines)
+    worst = max(r["peak_rss_mib"] for r in results)
+    biggest = max(r["rows"] for r in results)
+    verdict = "PASS" if worst < RSS_TARGET_MIB else "MISS"
+    print(
+        f"\nPeak client RSS, worst run: {worst:.1f} MiB at up to {biggest:,} rows"
+        f" (target < {RSS_TARGET_MIB:.0f} MiB at 1,000,000 rows: {verdict})"
+    )
+    return worst
 
 
-def throughput_table(results: list[dict[str, Any]]) -> str:
-    lines = [
-        "| client threads | requests (x100 messages) | seconds | requests/s | messages/s"
-        " | sandbox peak RSS (MiB) |",
-        "|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r['threads']} | {r['requests']:,} | {r['seconds']:.1f}"
-            f" | {r['requests_per_s']:,.0f} | {r['messages_per_s']:,.0f}"
-            f" | {r['sandbox_peak_rss_mib']:.0f} |"
-        )
-    return "\n".join(lines)
+def store_report(figures: dict[str, Any]) -> None:
+    quarters = " / ".join(f"{b:,.0f}" for b in figures["bytes_per_message_by_quarter"])
+    rss = " -> ".join(f"{m:.0f}" for m in figures["rss_mib"])
+    print(f"\n## 3. Sandbox memory: {figures['messages']:,} messages stored through the API\n")
+    print(
+        f"Sandbox bytes per stored message: {figures['bytes_per_message']:,.0f}"
+        f" (by quarter of the run: {quarters}); RSS MiB {rss};"
+        f" {figures['messages_per_s']:,.0f} messages/s from one raw http.client thread"
+    )
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run (see the docstring)")
+    parser.add_argument("--rows", help="row counts for the RSS runs, comma-separated")
+    parser.add_argument("--concurrency", help="concurrencies for the RSS runs, comma-separated")
+    parser.add_argument("--cpu-rows", type=int, help="rows per CPU comparison run")
+    parser.add_argument("--reps", type=int, help="pairs of CPU comparison runs")
+    parser.add_argument("--store", type=int, help="messages stored for the sandbox memory")
+    parser.add_argument("--shape", choices=sorted(_shape.SHAPES), default="campaign")
+    parser.add_argument("--throughput", action="store_true", help="also sandbox throughput")
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    for key, value in (QUICK if args.quick else DEFAULTS).items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    return args
 
 
 def _numbers(text: str) -> list[int]:
     return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", default="100000,1000000", help="row counts, comma-separated")
-    parser.add_argument("--concurrency", default="1,4,8", help="concurrencies, comma-separated")
-    parser.add_argument("--quick", action="store_true", help="10,000 rows at 1 and 4 (< 60 s)")
-    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--url", help=argparse.SUPPRESS)
-    parser.add_argument("--csv", help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
         args.rows, args.concurrency = int(args.rows), int(args.concurrency)
-        worker(args)
+        print(json.dumps(worker(args)), flush=True)
         return 0
-    rows = list(QUICK_ROWS) if args.quick else _numbers(args.rows)
-    concurrencies = list(QUICK_CONCURRENCY) if args.quick else _numbers(args.concurrency)
-    per_thread = 200 if args.quick else 1000
-    print(f"# bench_batch: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs", flush=True)
-    with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
-        csv_path = Path(tmp) / "rows.csv"
-        began = time.perf_counter()
-        write_csv(csv_path, max(rows))
-        size = csv_path.stat().st_size / 2**20
-        print(f"# CSV: {max(rows):,} rows, {size:.1f} MiB, in {time.perf_counter() - began:.1f} s")
-        results = []
-        for count, concurrency in itertools.product(rows, concurrencies):
-            figures = batch_run(csv_path, count, concurrency)
-            print(f"#   {count:,} rows, concurrency {concurrency}: {figures['seconds']:.1f} s",
-                  flush=True)  # fmt: skip
-            results.append(figures)
-    throughput = [sandbox_throughput(threads, per_thread) for threads in SANDBOX_THREADS]
-
-    print("\n## send_batch: CSV -> sandbox (separate processes)\n")
-    print(batch_table(results))
-    worst = max(r["peak_rss_mib"] for r in results)
-    verdict = "met" if worst < RSS_TARGET_MIB else "MISSED"
+    env = _sandbox.child_env(ROOT)
     print(
-        f"\nPeak client RSS, worst run: {worst:.1f} MiB (target < {RSS_TARGET_MIB:.0f}: {verdict})"
+        f"# bench_batch: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs,"
+        f" shape {args.shape}",
+        flush=True,
     )
-    print("\n## Sandbox throughput: 100-message sends, raw http.client\n")
-    print(throughput_table(throughput))
+    pairs: dict[str, list[dict[str, Any]]] = {"messages": [], "batch": []}
+    for rep in range(args.reps):
+        for mode in ("messages", "batch") if rep % 2 == 0 else ("batch", "messages"):
+            pairs[mode].append(client_run(env, mode, args.cpu_rows, 1, args.shape))
+    figures: dict[str, Any] = {"cpu": pairs, "ratios": cpu_report(pairs)}
+    figures["rss"] = [
+        client_run(env, "batch", rows, concurrency, args.shape)
+        for rows, concurrency in itertools.product(_numbers(args.rows), _numbers(args.concurrency))
+    ]
+    worst = rss_report(figures["rss"])
+    figures["store"] = stored_bytes(env, args.store, args.shape)
+    store_report(figures["store"])
+    if args.throughput:
+        figures["throughput"] = _sandbox.throughput_report(env, args.shape)
     if args.json:
-        print(json.dumps({"batch": results, "sandbox": throughput}, indent=2))
-    failed = [r for r in results if r["counts"] != {"accepted": r["rows"]}]
+        print(json.dumps(figures, indent=2))
+    failed = [r for r in figures["rss"] if r["counts"] != {"accepted": r["rows"]}]
     return 1 if failed or worst >= RSS_TARGET_MIB else 0
 
 

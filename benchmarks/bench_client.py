@@ -1,16 +1,25 @@
-"""Client CPU and wall time of the SDK vs plain requests vs http.client, plus import time.
+"""Client CPU of the SDK vs a plain requests loop vs a bare http.client loop, as a script runs.
 
-Run from the repo root: `python benchmarks/bench_client.py [--quick] [--json] [--profile]`.
+Run from the repo root: `python benchmarks/bench_client.py [--quick] [--reps N]
+[--shape campaign|minimal] [--json] [--profile]`. The checkout's package is measured
+(the repo root goes first on the path of this process and of every child).
 
-A stdlib HTTP/1.1 keep-alive server runs in a child process (`_server.py`), so
-`time.process_time()` in this process is client CPU only. In one run, the three clients
-take turns (slice by slice, the order rotating) on the same work:
-  (a) send: 10,000 messages as 100 POSTs of 100 (the same dict bodies for every client);
-  (b) status: 1,000 GETs of message status.
-Each client gets a warm-up pass first. Reported: the median over repetitions of CPU and
-wall microseconds per call, and the ratios SDK/requests and SDK/http.client.
-Targets: SDK/requests <= 1.0 on both; stretch SDK/http.client <= 1.5 on sends; SDK
-import <= requests import + 15 ms.
+Method (issue 11). A keep-alive stand-in for the API (`_server.py`) runs in a child
+process. Each run is one flavour doing one scenario in a FRESH Python process, as a
+user's script would: build the client and the work, make a few untimed warm-up calls
+(connection, lazy loads), then time the loop with `time.process_time()` (client CPU of
+that process alone) and `perf_counter()`. The loop keeps every answer (as a script that
+reports on its campaign afterwards does; `--discard` drops them instead). No
+`gc.collect()` anywhere: the collector runs as it would in the user's script, and the
+collections a flavour's live objects trigger are its cost (column "GCs/call").
+The flavours take turns run by run (the order rotating), and each figure is the median
+of `--reps` runs (default 9).
+  (a) send: 100 POSTs of 100 messages (`_shape.py`; the same dicts for every flavour;
+      default shape `campaign`: format, delivery_report, 3 metadata keys, source_number);
+  (b) get-status: 1,000 GETs of distinct message ids;
+  (c) import: `from message_media_messages import MessageMediaMessagesClient` vs
+      `import requests`, fresh `python -c` processes, bytecode cached, best and median;
+  (d) the CLI: `python -m message_media_messages --help` vs `python -c "import requests"`.
 """
 
 from __future__ import annotations
@@ -20,37 +29,44 @@ import contextlib
 import gc
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from _clients import HttpClientClient, RequestsClient, SDKClient
-
 HERE = Path(__file__).resolve().parent
-SDK_IMPORT = (
-    "from message_media_messages import MessageMediaMessagesClient; MessageMediaMessagesClient"
-)
-IMPORTS = {"bare": "pass", "requests": "import requests", "sdk": SDK_IMPORT}
-IMPORT_TARGET_MS = 15.0
-BLOCKS = 10  # slices per scenario and repetition, the clients taking turns
+ROOT = HERE.parent
+if (ROOT / "message_media_messages").is_dir():  # measure the checkout, not an installed copy
+    sys.path.insert(0, str(ROOT))
+
+import _imports  # noqa: E402
+import _shape  # noqa: E402
+
+FLAVOURS = ("sdk", "requests", "http.client")
+TARGETS = {"send": 0.8, "status": 0.3}  # SDK / requests, client CPU (issue 11)
+CALLS = {"send": 100, "status": 1000}
+QUICK_CALLS = {"send": 10, "status": 100}
+WARM_UP = {"send": 3, "status": 30}
+
+
+def child_env(pycache: str) -> dict[str, str]:
+    """The environment of every child: the checkout first on the path, bytecode cached."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if (ROOT / "message_media_messages").is_dir():
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPYCACHEPREFIX"] = pycache
+    return env
 
 
 @contextlib.contextmanager
-def server() -> Iterator[int]:
+def server(env: dict[str, str]) -> Iterator[int]:
     """Start `_server.py` in a child process; yield its port; stop it on exit."""
-    proc = subprocess.Popen(
-        [sys.executable, str(HERE / "_server.py")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    command = [sys.executable, str(HERE / "_server.py")]
+    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     try:
         assert proc.stdout is not None
         yield int(proc.stdout.readline())
@@ -64,205 +80,180 @@ def server() -> Iterator[int]:
             proc.wait()
 
 
-def make_bodies(requests: int, per_request: int) -> list[dict[str, Any]]:
-    """`requests` send bodies of `per_request` distinct minimal messages each."""
-    return [
-        {
-            "messages": [
-                {"content": f"Benchmark message {r}-{m}", "destination_number": "+61491570156"}
-                for m in range(per_request)
-            ]
-        }
-        for r in range(requests)
-    ]
+# ---------------------------------------------------------------------------- one run (child)
 
 
-def make_ids(count: int) -> list[str]:
-    """`count` distinct message ids (UUIDs, as the API's)."""
-    return [str(uuid.UUID(int=0xBE4C << 64 | i)) for i in range(count)]
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    """One flavour, one scenario, in this fresh process: warm up, then time the loop."""
+    from _clients import make_client
 
-
-def warm_up(client: Any, bodies: list[dict[str, Any]], ids: list[str]) -> None:
-    """A few calls of each kind (connection, caches, lazy imports), checking the answers."""
-    before = json.dumps(bodies[:3])
-    for body in bodies[:3]:
-        result = client.send(body)
-        if len(client.sent_ids(result)) != len(body["messages"]):
-            raise RuntimeError(f"{client.name}: send answer has the wrong number of messages")
-    if json.dumps(bodies[:3]) != before:
-        raise RuntimeError(f"{client.name} modified the caller's request bodies")
-    for message_id in ids[:30]:
-        if client.status_id(client.status(message_id)) != message_id:
-            raise RuntimeError(f"{client.name}: status answer is for another message")
-
-
-def timed(call: Callable[[Any], Any], items: list[Any]) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) of calling `call` on every item, in this process."""
-    gc.collect()
+    client = make_client(args.flavour, args.port, args.user_agent)
+    calls, warm = args.calls, WARM_UP[args.scenario]
+    if args.scenario == "send":
+        items: list[Any] = _shape.bodies(args.shape, calls + warm)
+        call, check = client.send, _check_send
+    else:
+        items = _shape.message_ids(calls + warm)
+        call, check = client.status, _check_status
+    for item in items[:warm]:
+        check(client, item, call(item))
+    timed, kept = items[warm:], []
+    keep = None if args.discard else kept.append
+    collections = sum(s["collections"] for s in gc.get_stats())
     cpu, wall = time.process_time(), time.perf_counter()
-    for item in items:
-        call(item)
-    return time.process_time() - cpu, time.perf_counter() - wall
+    if keep is None:
+        for item in timed:
+            call(item)
+    else:
+        for item in timed:
+            keep(call(item))
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    collections = sum(s["collections"] for s in gc.get_stats()) - collections
+    client.close()
+    return {"cpu_us": cpu / calls * 1e6, "wall_us": wall / calls * 1e6, "gc": collections / calls}
 
 
-def run(port: int, reps: int, n_requests: int, n_status: int) -> dict[str, Any]:
-    """Alternate the clients over `reps` repetitions; return per-call medians (µs).
+def _check_send(client: Any, body: dict[str, Any], result: Any) -> None:
+    if len(client.sent_ids(result)) != len(body["messages"]):
+        raise RuntimeError(f"{client.name}: send answer has the wrong number of messages")
 
-    Within a repetition each scenario is cut into BLOCKS slices, and the clients take
-    turns slice by slice (the order rotating), so a burst of load from elsewhere on the
-    machine falls on all of them alike. A repetition still gives every client the whole
-    scenario (all bodies, all ids); its time is the sum over its slices.
-    """
-    bodies, ids = make_bodies(n_requests, 100), make_ids(n_status)
-    sdk = SDKClient(port)
-    clients = [sdk, RequestsClient(port, sdk.user_agent), HttpClientClient(port, sdk.user_agent)]
-    for client in clients:
-        warm_up(client, bodies, ids)
-    work = {"send": (bodies, "send"), "status": (ids, "status")}
-    samples: dict[str, dict[str, list[tuple[float, float]]]] = {
-        scenario: {c.name: [] for c in clients} for scenario in work
+
+def _check_status(client: Any, message_id: str, result: Any) -> None:
+    if client.status_id(result) != message_id:
+        raise RuntimeError(f"{client.name}: status answer is for another message")
+
+
+# ---------------------------------------------------------------------------- runs (parent)
+
+
+def one_run(port: int, flavour: str, scenario: str, opts: argparse.Namespace) -> dict[str, Any]:
+    """Spawn a fresh process for one run; return its figures."""
+    command = [
+        sys.executable, __file__, "--worker", "--port", str(port), "--flavour", flavour,
+        "--scenario", scenario, "--calls", str(opts.calls[scenario]), "--shape", opts.shape,
+        "--user-agent", opts.user_agent, *(["--discard"] if opts.discard else []),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, env=opts.env)
+    if done.returncode:
+        raise RuntimeError(f"{flavour} {scenario} run failed:\n{done.stderr}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def measure(port: int, opts: argparse.Namespace) -> dict[str, Any]:
+    """`opts.reps` runs of every flavour and scenario, alternating; medians per flavour."""
+    runs: dict[str, dict[str, list[dict[str, Any]]]] = {
+        scenario: {f: [] for f in FLAVOURS} for scenario in CALLS
     }
-    turn = 0
-    for _ in range(reps):
-        for scenario, (items, method) in work.items():
-            totals = {c.name: [0.0, 0.0] for c in clients}
-            step = -(-len(items) // BLOCKS)
-            for start in range(0, len(items), step):
-                turn += 1
-                for client in clients[turn % 3 :] + clients[: turn % 3]:
-                    cpu, wall = timed(getattr(client, method), items[start : start + step])
-                    totals[client.name][0] += cpu
-                    totals[client.name][1] += wall
-            for name, (cpu, wall) in totals.items():
-                samples[scenario][name].append((cpu, wall))
-    for client in clients:
-        client.close()
-    calls = {"send": n_requests, "status": n_status}
+    for rep in range(opts.reps):
+        for scenario in CALLS:
+            order = FLAVOURS[rep % 3 :] + FLAVOURS[: rep % 3]
+            for flavour in order:
+                runs[scenario][flavour].append(one_run(port, flavour, scenario, opts))
     return {
         scenario: {
-            name: {
-                "cpu_us": statistics.median(c for c, _ in runs) / calls[scenario] * 1e6,
-                "wall_us": statistics.median(w for _, w in runs) / calls[scenario] * 1e6,
-                "cpu_us_all": [round(c / calls[scenario] * 1e6, 1) for c, _ in runs],
+            flavour: {
+                key: statistics.median(r[key] for r in samples)
+                for key in ("cpu_us", "wall_us", "gc")
             }
-            for name, runs in per_client.items()
+            | {"cpu_us_runs": [round(r["cpu_us"]) for r in samples]}
+            for flavour, samples in per_flavour.items()
         }
-        | {"calls": calls[scenario]}
-        for scenario, per_client in samples.items()
+        | {"calls": opts.calls[scenario]}
+        for scenario, per_flavour in runs.items()
     }
 
 
-def import_times(n: int) -> dict[str, dict[str, float]]:
-    """Best of `n` fresh interpreters per command, in ms: whole-process wall and CPU, and
-    the CPU of the import statement alone (`process_time` around it, in the child).
-
-    CPU is the figure to trust on a busy machine: wall time also counts waiting for a core.
-    Bytecode is cached (in a private `PYTHONPYCACHEPREFIX`, primed by one untimed run of
-    each command), as after a normal `pip install`: without it an editable checkout run
-    under PYTHONDONTWRITEBYTECODE would pay for compiling every SDK module, and requests
-    (installed with its .pyc) would not. The commands alternate, so load hits all alike.
-    """
-    samples: dict[str, dict[str, list[float]]] = {
-        name: {"process_ms": [], "process_cpu_ms": [], "import_cpu_ms": []} for name in IMPORTS
-    }
-    with tempfile.TemporaryDirectory(prefix="bench-pyc-") as cache:
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPYCACHEPREFIX"] = cache
-        for attempt in range(n + 1):
-            for name, code in IMPORTS.items():
-                probe = f"import time; t = time.process_time(); {code}; "
-                probe += "print(time.process_time() - t)"
-                before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                started = time.perf_counter()
-                result = subprocess.run(
-                    [sys.executable, "-c", probe],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                    env=env,
-                )
-                wall = time.perf_counter() - started
-                after = resource.getrusage(resource.RUSAGE_CHILDREN)
-                if attempt:  # the first round only fills the bytecode cache
-                    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-                    samples[name]["process_ms"].append(wall * 1000)
-                    samples[name]["process_cpu_ms"].append(cpu * 1000)
-                    samples[name]["import_cpu_ms"].append(float(result.stdout) * 1000)
-    return {
-        name: {key: min(values) for key, values in row.items()} for name, row in samples.items()
-    }
+# ---------------------------------------------------------------------------- report
 
 
-def print_table(results: dict[str, Any], reps: int) -> None:
+def verdict(value: float, target: float) -> str:
+    return "PASS" if value <= target else "MISS"
+
+
+def print_scenarios(results: dict[str, Any], opts: argparse.Namespace) -> None:
     titles = {
-        "send": "(a) send: 100 messages per POST",
+        "send": f"(a) send: 100 {opts.shape} messages per POST",
         "status": "(b) get message status",
     }
     for scenario, title in titles.items():
         rows = results[scenario]
-        print(f"\n{title}: {rows['calls']} calls x {reps} reps, medians")
-        print(f"  {'client':<12} {'CPU us/call':>12} {'wall us/call':>13}   CPU per rep (us/call)")
-        for name in ("sdk", "requests", "http.client"):
+        print(f"\n{title}: {rows['calls']} calls per run, median of {opts.reps} fresh processes")
+        print(
+            f"  {'flavour':<12} {'CPU us/call':>12} {'wall us/call':>13} {'GCs/call':>9}"
+            "   CPU per run (us/call)"
+        )
+        for name in FLAVOURS:
             row = rows[name]
-            spread = " ".join(f"{v:.0f}" for v in row["cpu_us_all"])
-            print(f"  {name:<12} {row['cpu_us']:>12.1f} {row['wall_us']:>13.1f}   {spread}")
+            spread = " ".join(str(v) for v in row["cpu_us_runs"])
+            print(
+                f"  {name:<12} {row['cpu_us']:>12.1f} {row['wall_us']:>13.1f}"
+                f" {row['gc']:>9.2f}   {spread}"
+            )
         sdk = rows["sdk"]
-        stretch = 1.5 if scenario == "send" else None
-        for base, target in (("requests", 1.0), ("http.client", stretch)):
+        for base in ("requests", "http.client"):
             cpu = sdk["cpu_us"] / rows[base]["cpu_us"]
             wall = sdk["wall_us"] / rows[base]["wall_us"]
-            verdict = ""
-            if target is not None:
-                label = "target" if base == "requests" else "stretch"
-                verdict = f"  ({label} <= {target}: {'PASS' if cpu <= target else 'MISS'})"
-            print(f"  SDK/{base:<12} CPU {cpu:5.2f}x   wall {wall:5.2f}x{verdict}")
+            target = TARGETS[scenario] if base == "requests" else None
+            note = f"  (target <= {target}x: {verdict(cpu, target)})" if target else ""
+            print(f"  SDK/{base:<12} CPU {cpu:5.2f}x   wall {wall:5.2f}x{note}")
 
 
-def print_imports(imports: dict[str, dict[str, float]], n: int) -> None:
-    print(f"\nimport time, best of {n} fresh processes each (ms, bytecode cached)")
-    print(f"  {'':<10} {'process wall':>13} {'process CPU':>12} {'import CPU':>11}")
-    for name, row in imports.items():
-        print(
-            f"  {name:<10} {row['process_ms']:>13.1f} {row['process_cpu_ms']:>12.1f}"
-            f" {row['import_cpu_ms']:>11.1f}"
-        )
-    labels = {
-        "import_cpu_ms": "import CPU",
-        "process_cpu_ms": "process CPU",
-        "process_ms": "process wall",
-    }
-    for key, label in labels.items():
-        extra = imports["sdk"][key] - imports["requests"][key]
-        verdict = "PASS" if extra <= IMPORT_TARGET_MS else "MISS"
-        print(f"  SDK - requests ({label}): {extra:+.1f} ms (target <= +15: {verdict})")
+def profile(port: int, shape: str) -> None:
+    """cProfile the SDK in this process (`_profile.py` reads private modules: may not fit)."""
+    try:
+        import _profile
+    except ImportError as exc:
+        print(f"\n(--profile unavailable on this code: {exc})")
+        return
+    _profile.report(port, _shape.bodies(shape, 100), _shape.message_ids(1000))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run: 3 reps, few calls")
+    parser.add_argument("--reps", type=int, help="runs per flavour and scenario (default 9)")
+    parser.add_argument("--imports", type=int, help="fresh processes per import command")
+    parser.add_argument("--shape", choices=sorted(_shape.SHAPES), default="campaign")
+    parser.add_argument("--discard", action="store_true", help="drop each answer, keep none")
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument("--profile", action="store_true", help="also cProfile the SDK")
+    for hidden in ("--flavour", "--scenario", "--user-agent"):
+        parser.add_argument(hidden, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--calls", type=int, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="CI smoke: few reps and calls")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--reps", type=int, help="repetitions per client (default 5, quick 3)")
-    parser.add_argument("--profile", action="store_true", help="also cProfile the SDK")
-    args = parser.parse_args(argv)
-    reps = args.reps or (3 if args.quick else 5)
-    n_requests, n_status, n_imports = (10, 100, 3) if args.quick else (100, 1000, 7)
-    out = sys.stderr if args.json else sys.stdout  # keep stdout pure JSON with --json
-    with server() as port:
-        results = run(port, reps, n_requests, n_status)
-        if not args.json:
-            print(f"Python {sys.version.split()[0]}; client CPU = time.process_time() here")
-            print_table(results, reps)
-        if args.profile:
-            import _profile
+    opts = parse_args(argv)
+    if opts.worker:
+        print(json.dumps(worker(opts)), flush=True)
+        return 0
+    opts.reps = opts.reps or (3 if opts.quick else 9)
+    opts.calls = QUICK_CALLS if opts.quick else CALLS
+    n_imports = opts.imports or (3 if opts.quick else 15)
+    from message_media_messages import MessageMediaMessagesClient
 
-            with contextlib.redirect_stdout(out):
-                _profile.report(port, make_bodies(n_requests, 100), make_ids(n_status))
-    results["imports"] = import_times(n_imports)
-    results["reps"] = reps
-    if args.json:
+    opts.user_agent = MessageMediaMessagesClient("k", "s").config.user_agent
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; package measured:"
+        f" {Path(sys.modules['message_media_messages'].__file__ or '?').parent}"
+    )
+    kept = "answers dropped (--discard)" if opts.discard else "every answer kept"
+    print(f"client CPU = time.process_time() of a fresh process per run; {kept}; no gc.collect()")
+    with tempfile.TemporaryDirectory(prefix="bench-pyc-") as pycache:
+        opts.env = child_env(pycache)
+        with server(opts.env) as port:
+            results = measure(port, opts)
+            print_scenarios(results, opts)
+            if opts.profile:
+                profile(port, opts.shape)
+        results["imports"] = _imports.measure(n_imports, opts.env)
+    _imports.report(results["imports"], n_imports)
+    if opts.json:
         print(json.dumps(results, indent=2))
-    else:
-        print_imports(results["imports"], n_imports)
     return 0
 
 
