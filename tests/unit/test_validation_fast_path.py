@@ -68,7 +68,10 @@ plausible: dict[str, st.SearchStrategy[Any]] = {
 }  # fmt: skip
 assert plausible.keys() == FIELD_RULES.keys()
 field_values = {key: st.one_of(strategy, nasty) for key, strategy in plausible.items()}
-required = {"content": field_values["content"], "destination_number": plausible["destination_number"]}
+required = {
+    "content": field_values["content"],
+    "destination_number": plausible["destination_number"],
+}
 unknown = st.dictionaries(st.one_of(any_text, st.integers(), st.none()), nasty, max_size=2)
 common = st.fixed_dictionaries(
     {key: plausible[key] for key in required},
@@ -89,7 +92,9 @@ likely_valid = st.fixed_dictionaries(
 messages = st.one_of(
     likely_valid,
     common,
-    st.fixed_dictionaries(required, optional={k: v for k, v in field_values.items() if k not in required}),
+    st.fixed_dictionaries(
+        required, optional={k: v for k, v in field_values.items() if k not in required}
+    ),
     st.builds(lambda a, b: {**a, **b}, common, unknown),
     st.dictionaries(st.sampled_from(sorted(FIELD_RULES)), nasty, max_size=4),
     st.builds(Message, content=field_values["content"], destination_number=nasty),
