@@ -97,7 +97,7 @@ def _content(value: object, wire: Mapping[str, Any]) -> Rules:
     rules = _NONE
     if not 1 <= len(value) <= MAX_CONTENT:
         rules = (f"must be 1 to {MAX_CONTENT} characters long (got {len(value)})",)
-    if not utf8_ok(value):
+    if not (value.isascii() or utf8_ok(value)):  # isascii inline: the common case, no call
         rules += ("must be encodable as UTF-8 (it contains a lone surrogate)",)
     return rules
 
@@ -130,9 +130,17 @@ def _metadata(value: object, wire: Mapping[str, Any]) -> Rules:
         rules = (f"must have at most {MAX_METADATA} pairs (got {len(value)})",)
     bad_key = bad_value = False
     for key, item in value.items():
-        if not (type(key) is str and 1 <= len(key) <= MAX_METADATA_KEY and utf8_ok(key)):
+        if not (
+            type(key) is str
+            and 1 <= len(key) <= MAX_METADATA_KEY
+            and (key.isascii() or utf8_ok(key))
+        ):
             bad_key = True
-        if not (type(item) is str and len(item) <= MAX_METADATA_VALUE and utf8_ok(item)):
+        if not (
+            type(item) is str
+            and len(item) <= MAX_METADATA_VALUE
+            and (item.isascii() or utf8_ok(item))
+        ):
             bad_value = True
     if bad_key:
         rules += (f"keys must be strings of 1 to {MAX_METADATA_KEY} characters",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,6 +22,10 @@ _BASIC = frozenset(
 )
 # Extension table: each is sent as ESC + character, two septets.
 _EXTENSION = frozenset("\f^{}\\[~]|€")
+
+_NON_GSM = re.compile("[^" + re.escape("".join(sorted(_BASIC | _EXTENSION))) + "]")
+_EXTENSION_CHAR = re.compile("[" + re.escape("".join(sorted(_EXTENSION))) + "]")
+_ASTRAL_CHAR = re.compile("[\U00010000-\U0010ffff]")  # outside the BMP: a surrogate pair
 
 _SINGLE: dict[str, int] = {"GSM-7": 160, "UCS-2": 70}
 _PART: dict[str, int] = {"GSM-7": 153, "UCS-2": 67}
@@ -49,7 +54,8 @@ def analyze(content: str) -> Segments:
 
     One message carries 160 septets or 70 UCS-2 units; once concatenated, each part carries
     153 septets or 67 units. An escape pair or a surrogate pair is never split across two
-    parts, which can add a part at a boundary.
+    parts, which can add a part at a boundary. The text is scanned by `re` (C), never
+    character by character in Python.
 
     Args:
         content: the message text.
@@ -57,29 +63,36 @@ def analyze(content: str) -> Segments:
     Returns:
         The encoding, the size in units and the number of parts.
     """
-    encoding: Encoding
-    if all(char in _BASIC or char in _EXTENSION for char in content):
-        encoding = GSM_7
-        costs = [2 if char in _EXTENSION else 1 for char in content]
+    if _NON_GSM.search(content) is None:
+        encoding, wide = GSM_7, _EXTENSION_CHAR
     else:
-        encoding = UCS_2
-        costs = [2 if ord(char) > 0xFFFF else 1 for char in content]
-    units = sum(costs)
-    return Segments(encoding, units, _count_parts(costs, units, encoding))
+        encoding, wide = UCS_2, _ASTRAL_CHAR
+    units = len(content) + len(wide.findall(content))
+    return Segments(encoding, units, _count_parts(content, wide, units, encoding))
 
 
-def _count_parts(costs: list[int], units: int, encoding: Encoding) -> int:
-    """Number of parts, filling each part greedily without splitting a 2-unit character."""
+def _count_parts(content: str, wide: re.Pattern[str], units: int, encoding: Encoding) -> int:
+    """Number of parts, filling each part greedily without splitting a 2-unit character.
+
+    Args:
+        content: the text.
+        wide: the pattern of its 2-unit characters (escape pairs or surrogate pairs).
+        units: the text's size in units.
+        encoding: its encoding.
+    """
     if units == 0:
         return 0
     if units <= _SINGLE[encoding]:
         return 1
     size = _PART[encoding]
-    if units == len(costs):  # every character costs 1: nothing can straddle a boundary
+    if units == len(content):  # every character costs 1: nothing can straddle a boundary
         return -(-units // size)
-    parts, used = 1, 0
-    for cost in costs:
-        if used + cost > size:
-            parts, used = parts + 1, 0
-        used += cost
+    # Unit offset where each 2-unit character begins: its index plus the wide ones before it.
+    pair_starts = {match.start() + before for before, match in enumerate(wide.finditer(content))}
+    parts, start = 1, 0
+    while units - start > size:
+        end = start + size
+        if end - 1 in pair_starts:  # the pair would straddle: it opens the next part
+            end -= 1
+        parts, start = parts + 1, end
     return parts

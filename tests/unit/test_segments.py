@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from message_media_messages.batch._segments import Segments, analyze
 
@@ -81,3 +82,51 @@ def test_segments_is_frozen() -> None:
     result = analyze("hi")
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.segments = 5  # type: ignore[misc]
+
+
+# A plain reference, written from SMS-ENCODING.md alone: one character at a time.
+def reference(content: str) -> Segments:
+    if all(char in BASIC or char in EXTENSION for char in content):
+        encoding, single, part = "GSM-7", 160, 153
+        costs = [2 if char in EXTENSION else 1 for char in content]
+    else:
+        encoding, single, part = "UCS-2", 70, 67
+        costs = [2 if ord(char) > 0xFFFF else 1 for char in content]
+    units = sum(costs)
+    if units <= single:
+        return Segments(encoding, units, 1 if units else 0)
+    parts, used = 1, 0
+    for cost in costs:
+        if used + cost > part:
+            parts, used = parts + 1, 0
+        used += cost
+    return Segments(encoding, units, parts)
+
+
+# Pieces that reach the part boundaries: long runs of one-unit characters, the 2-unit ones
+# (escape pairs, emoji), characters that force UCS-2, and lone or hand-paired surrogates.
+pieces = st.one_of(
+    st.sampled_from([*BASIC, *EXTENSION, EMOJI, "ж", "ç", "`", "\x1b", "\ud83d", "\ude00",
+                     "\ud83d\ude00", "\U0010ffff", "\uffff", "\x00"]),
+    st.integers(1, 160).map(lambda n: "a" * n),
+    st.integers(1, 70).map(lambda n: "€" * n),
+    st.integers(1, 70).map(lambda n: "ж" * n),
+    st.integers(1, 40).map(lambda n: EMOJI * n),
+    st.characters(min_codepoint=0xFFF0),  # the BMP's end, the astral planes
+    st.text(max_size=20),
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(pieces, max_size=12).map("".join))
+def test_analyze_matches_the_reference(content: str) -> None:
+    assert analyze(content) == reference(content)
+
+
+@pytest.mark.parametrize("wide", ["€", EMOJI])
+def test_analyze_matches_the_reference_around_every_boundary(wide: str) -> None:
+    filler = "a" if wide == "€" else "ж"
+    for run in range(140, 320):
+        for tail in (0, 1, 7, 152, 153, 200):
+            for content in (filler * run + wide + filler * tail, wide * (run // 2) + filler * tail):
+                assert analyze(content) == reference(content), (run, tail)
