@@ -26,9 +26,7 @@ SEND = Endpoint(
     result=SendMessagesResponse._adopt, bad_request=SendMessages400ResponseException,
 )  # fmt: skip
 SEND_CHECKED = dataclasses.replace(SEND, body=None)  # a wire body validated already
-STATUS = Endpoint(
-    "GET", "/v1/messages/{}", idempotent=True, result=GetMessageStatusResponse._adopt
-)
+STATUS = Endpoint("GET", "/v1/messages/{}", idempotent=True, result=GetMessageStatusResponse._adopt)
 CANCEL = Endpoint("PUT", "/v1/messages/{}", idempotent=True, body=validation.cancel_body)
 
 

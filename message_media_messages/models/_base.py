@@ -125,7 +125,8 @@ class Model:
         """
         if type(data) is dict:
             return cls._spec().build(data, owned=True)  # type: ignore[return-value]
-        return cls.from_dictionary(data)
+        given: Mapping[str, Any] | None = data  # from_dictionary checks what it is
+        return cls.from_dictionary(given)
 
     def to_dictionary(self) -> dict[str, Any]:
         """Return the JSON-ready form: JSON keys, None values skipped, nested models converted.

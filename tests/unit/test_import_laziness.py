@@ -1,4 +1,4 @@
-"""What loads when: importing the client, making one, and `messagemedia --help` (module sets, no times)."""
+"""What loads when: importing the client, making one, `messagemedia --help` (module sets only)."""
 
 import json
 import subprocess
@@ -21,9 +21,10 @@ HEAVY = [
 
 
 def loaded_after(code: str) -> dict[str, bool]:
-    """For each of HEAVY (and requests, the client), whether a fresh process running `code` loaded it."""
+    """HEAVY, requests, the client module: whether a fresh process running `code` has it."""
     names = [*HEAVY, "requests", f"{PKG}.message_media_messages_client"]
-    probe = f"{code}\nimport json, sys\nprint(json.dumps({{n: n in sys.modules for n in {names!r}}}))"
+    report = f"print(json.dumps({{n: n in sys.modules for n in {names!r}}}))"
+    probe = f"{code}\nimport json, sys\n{report}"
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout

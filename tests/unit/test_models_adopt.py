@@ -47,7 +47,7 @@ def test_an_adopted_response_equals_the_copied_one_in_every_view():
     assert repr(mine) == repr(copied)
     assert mine.to_dictionary() == copied.to_dictionary()
     assert mine.messages is not None and copied.messages is not None
-    for a, b in zip(mine.messages, copied.messages):
+    for a, b in zip(mine.messages, copied.messages, strict=True):
         assert a.keys() == b.keys()
         assert a.items() == b.items()
         assert a.additional_properties == b.additional_properties
