@@ -64,10 +64,8 @@ class Model:
         def __getattr__(self, name: str) -> Any:
             # A model built from JSON gets its `additional_properties` on first use: most
             # responses have no unknown key, so most models never need the dict.
-            if name == "additional_properties":
-                extra: dict[str, Any] = {}
-                self.__dict__[name] = extra
-                return extra
+            if name == "additional_properties":  # setdefault: two threads get one dict
+                return self.__dict__.setdefault(name, {})
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
             )
