@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from .configuration import DEFAULT_TIMEOUT, Configuration, Timeout
 from .controllers._requestor import Requestor
-from .controllers.messages_controller import MessagesController
 from .exceptions.api_exception import ConfigurationError
 from .http._base_transport import BaseTransport
 from .http._redaction import redact_url
@@ -16,8 +15,9 @@ from .http.auth._schemes import auth_for
 from .http.retry import RetryPolicy
 from .http.transport import Transport
 
-if TYPE_CHECKING:  # loaded on first use, to keep `import` fast
+if TYPE_CHECKING:  # loaded on first use (with the models and validation they need)
     from .controllers.delivery_reports_controller import DeliveryReportsController
+    from .controllers.messages_controller import MessagesController
     from .controllers.replies_controller import RepliesController
 
 
@@ -117,6 +117,8 @@ class MessageMediaMessagesClient:
     @cached_property
     def messages(self) -> MessagesController:
         """Send, status, cancel and credits."""
+        from .controllers.messages_controller import MessagesController
+
         return MessagesController(self._requestor)
 
     @cached_property

@@ -9,16 +9,19 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from message_media_messages import MessageMediaMessagesClient, SandboxServer, __version__
+from message_media_messages import __version__
 
-from . import _batch, _commands, _exit, _journal, _output
+from . import _exit, _journal, _output
+
+if TYPE_CHECKING:  # the client, the commands and the sandbox load when a command needs them
+    from message_media_messages import MessageMediaMessagesClient as Client, SandboxServer
+
+    from ._commands import Command
 
 Output = _output.Output
 InputError = _exit.InputError
-Client = MessageMediaMessagesClient
-Command = _commands.Command
 
 PROG = _exit.PROG
 _GLOBAL_VALUE_OPTIONS = ("--base-url", "--account")
@@ -141,6 +144,8 @@ def _split_sandbox(argv: list[str]) -> tuple[list[str], list[str] | None]:
 @contextlib.contextmanager
 def _client(args: argparse.Namespace) -> Iterator[Client]:
     """The client for this command: env credentials, or an embedded sandbox's."""
+    from message_media_messages import MessageMediaMessagesClient as Client
+
     pool = max(10, getattr(args, "concurrency", 1))  # a connection per request in flight
     if args.sandbox:
         if args.base_url:
@@ -167,6 +172,8 @@ def _client(args: argparse.Namespace) -> Iterator[Client]:
 @contextlib.contextmanager
 def _sandbox(account: str | None) -> Iterator[SandboxServer]:
     """An embedded sandbox for the command's duration (a lifecycle step every 0.2 s)."""
+    from message_media_messages import SandboxServer
+
     with SandboxServer(realtime=True, speed=1.0, step_seconds=0.2) as server:
         if account:
             server.add_account(server.api_key, server.api_secret, [account])
@@ -177,15 +184,17 @@ def _sandbox(account: str | None) -> Iterator[SandboxServer]:
 
 # ---------------------------------------------------------------- main
 
-COMMANDS: dict[str, Command] = {
-    "send": _commands.send,
-    "status": _commands.status,
-    "cancel": _commands.cancel,
-    "credits": _commands.credits,
-    "reports": _commands.reports,
-    "replies": _commands.replies,
-    "batch": _batch.run,
-}
+
+def _command(name: str) -> Command:
+    """The function that runs command `name`; its module loads now, not with `--help`."""
+    if name == "batch":
+        from . import _batch
+
+        return _batch.run
+    from . import _commands
+
+    command: Command = getattr(_commands, name)
+    return command
 
 
 def _parse(argv: list[str]) -> tuple[argparse.Namespace, list[str] | None]:
@@ -235,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         if sandbox_args is not None:
             return _run_sandbox(args, sandbox_args)
         with _debug_log(args.debug), _client(args) as client:
-            return COMMANDS[args.command](client, args, out)
+            return _command(args.command)(client, args, out)
     except _exit.OutputClosed:  # stdout gone before the command knew its status
         return _exit.EXIT_PIPE
     except (Exception, KeyboardInterrupt) as exc:  # one line on stderr, never a traceback

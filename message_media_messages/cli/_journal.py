@@ -7,11 +7,14 @@ import hashlib
 import os
 import re
 import sys
+from typing import TYPE_CHECKING
 
-from message_media_messages import JournalUnusableError, MessageMediaMessagesClient
-from message_media_messages.batch import journal_completed, set_journal_aside
+from message_media_messages import JournalUnusableError
 
 from . import _exit
+
+if TYPE_CHECKING:
+    from message_media_messages import MessageMediaMessagesClient
 
 STATE_ENV = "MESSAGEMEDIA_STATE_DIR"
 InputError = _exit.InputError
@@ -59,6 +62,8 @@ def choose(args: argparse.Namespace, client: MessageMediaMessagesClient) -> str 
         if args.new_run and (args.no_journal or args.dry_run or args.sandbox):
             raise InputError("--new-run applies to the default journal only")
         return str(args.journal) if args.journal else None
+    from message_media_messages.batch import journal_completed, set_journal_aside
+
     path = default_path(args.file, client)
     if args.new_run:
         aside = set_journal_aside(path)

@@ -25,7 +25,7 @@ def feed_endpoints(path: str, response: type[Model], ids: str) -> tuple[Endpoint
         response: the check's response model.
         ids: the confirm body's key, e.g. "reply_ids".
     """
-    check = Endpoint("GET", path, idempotent=True, result=response.from_dictionary)
+    check = Endpoint("GET", path, idempotent=True, result=response._adopt)
     body = functools.partial(validation.confirm_body, key=ids)
     return check, Endpoint("POST", path + "/confirmed", idempotent=True, body=body)
 

@@ -23,12 +23,10 @@ if TYPE_CHECKING:  # batch pulls in sqlite3 and threads: loaded on first use
 
 SEND = Endpoint(
     "POST", "/v1/messages", idempotent=False, body=validation.send_body,
-    result=SendMessagesResponse.from_dictionary, bad_request=SendMessages400ResponseException,
+    result=SendMessagesResponse._adopt, bad_request=SendMessages400ResponseException,
 )  # fmt: skip
 SEND_CHECKED = dataclasses.replace(SEND, body=None)  # a wire body validated already
-STATUS = Endpoint(
-    "GET", "/v1/messages/{}", idempotent=True, result=GetMessageStatusResponse.from_dictionary
-)
+STATUS = Endpoint("GET", "/v1/messages/{}", idempotent=True, result=GetMessageStatusResponse._adopt)
 CANCEL = Endpoint("PUT", "/v1/messages/{}", idempotent=True, body=validation.cancel_body)
 
 

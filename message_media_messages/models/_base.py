@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar, overload
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 from ._timestamps import coerce_timestamp, format_timestamp, parse_timestamp
 
 M = TypeVar("M", bound="Model")
 
-Converter = Callable[[Any, str], Any]
+Converter = Callable[[Any, str, bool], Any]
 
 _SCALARS = frozenset({str, int, float, bool})
 
@@ -58,6 +59,17 @@ class Model:
             if isinstance(value, str):
                 self.__dict__[name] = coerce_timestamp(value)
 
+    if not TYPE_CHECKING:  # type checkers see the declared field, never a dynamic attribute
+
+        def __getattr__(self, name: str) -> Any:
+            # A model built from JSON gets its `additional_properties` on first use: most
+            # responses have no unknown key, so most models never need the dict.
+            if name == "additional_properties":  # setdefault: two threads get one dict
+                return self.__dict__.setdefault(name, {})
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
     @classmethod
     def _spec(cls) -> _Spec:
         spec = cls.__dict__.get("_spec_cache")
@@ -79,7 +91,8 @@ class Model:
         """Build the model from decoded JSON.
 
         Args:
-            dictionary: a JSON object as decoded by `json.loads`, or None.
+            dictionary: a JSON object as decoded by `json.loads`, or None. It is not changed:
+                the model holds a copy (its values, e.g. a `metadata` dict, are shared).
 
         Returns:
             The model (None for None). Unknown keys go to `additional_properties`; a null value
@@ -97,22 +110,21 @@ class Model:
                 f"got {type(dictionary).__name__}"
             )
         spec = cls._spec()
-        values = spec.defaults.copy()
-        extra: dict[str, Any] = {}
-        for key, value in dictionary.items():
-            if key in values:
-                if value is not None:
-                    values[key] = value
-            else:
-                extra[key] = value
-        for key, convert in spec.converters:
-            value = values[key]
-            if value is not None:
-                values[key] = convert(value, key)
-        values["additional_properties"] = extra
-        model = cls.__new__(cls)
-        model.__dict__ = values
-        return model
+        return spec.build({**spec.defaults, **dictionary}, owned=False)  # type: ignore[return-value]
+
+    @classmethod
+    def _adopt(cls: type[M], data: Any) -> M | None:
+        """`from_dictionary` for decoded JSON that nobody else holds: the model takes it over.
+
+        The dict (and the nested objects and arrays in it) become the models' own storage,
+        changed in place, instead of being copied: a parsed response then creates a model
+        object per JSON object and little else. Fields absent from the JSON read as their
+        class defaults. Anything but a dict goes through `from_dictionary`.
+        """
+        if type(data) is dict:
+            return cls._spec().build(data, owned=True)  # type: ignore[return-value]
+        given: Mapping[str, Any] | None = data  # from_dictionary checks what it is
+        return cls.from_dictionary(given)
 
     def to_dictionary(self) -> dict[str, Any]:
         """Return the JSON-ready form: JSON keys, None values skipped, nested models converted.
@@ -123,24 +135,24 @@ class Model:
         spec = self._spec()
         attributes = self.__dict__
         out: dict[str, Any] = {}
-        for name in spec.names:
-            value = attributes[name]
+        for name, default in spec.defaults.items():
+            value = attributes.get(name, default)
             if value is not None:
                 out[name] = value if type(value) in _SCALARS else to_json(value)
-        for key, value in self.additional_properties.items():
+        for key, value in attributes.get("additional_properties", _NONE).items():
             if key not in spec.defaults:
                 out[key] = to_json(value)
         return out
 
     def __getitem__(self, key: str) -> Any:
         if key in self._spec().defaults:
-            return self.__dict__[key]
-        return self.additional_properties[key]
+            return getattr(self, key)
+        return self.__dict__.get("additional_properties", _NONE)[key]
 
     def __contains__(self, key: object) -> bool:
         if isinstance(key, str) and key in self._spec().defaults:
-            return self.__dict__[key] is not None
-        return key in self.additional_properties
+            return getattr(self, key) is not None
+        return key in self.__dict__.get("additional_properties", _NONE)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys())
@@ -153,55 +165,91 @@ class Model:
         """Return the (JSON key, value) pairs that have a value, values as held (not converted)."""
         spec = self._spec()
         attributes = self.__dict__
-        pairs = [(name, attributes[name]) for name in spec.names if attributes[name] is not None]
-        pairs.extend(
-            (k, v) for k, v in self.additional_properties.items() if k not in spec.defaults
-        )
+        pairs = [
+            (name, value)
+            for name, default in spec.defaults.items()
+            if (value := attributes.get(name, default)) is not None
+        ]
+        extra = attributes.get("additional_properties", _NONE)
+        pairs.extend((k, v) for k, v in extra.items() if k not in spec.defaults)
         return pairs
 
     def get(self, key: str, default: Any = None) -> Any:
         """Return the value for a JSON key, or `default` if the key has no value."""
         if key in self._spec().defaults:
-            value = self.__dict__[key]
+            value = getattr(self, key)
             return default if value is None else value
-        return self.additional_properties.get(key, default)
+        return self.__dict__.get("additional_properties", _NONE).get(key, default)
+
+
+_NONE: Mapping[str, Any] = MappingProxyType({})  # no additional properties (yet)
 
 
 class _Spec:
-    """What `from_dictionary` / `to_dictionary` need to know about one model class."""
+    """What building a model from JSON and `to_dictionary` need to know about one class."""
 
     def __init__(self, cls: type[Model]) -> None:
         fields = [f for f in dataclasses.fields(cls) if f.name != "additional_properties"]
-        self.names = tuple(f.name for f in fields)
+        self.cls = cls
         self.defaults: dict[str, Any] = {
             f.name: None if f.default is dataclasses.MISSING else f.default for f in fields
         }
-        converters: dict[str, Converter] = {name: parse_timestamp for name in cls._timestamps}
+        self.keyset = frozenset(self.defaults)
+        self.fallbacks = tuple((k, v) for k, v in self.defaults.items() if v is not None)
+        converters: dict[str, Converter] = {name: _timestamp for name in cls._timestamps}
         for name, (model, many) in cls._nested.items():
             converters[name] = _list_of(model) if many else _object_of(model)
         self.converters = tuple(converters.items())
 
+    def build(self, data: dict[str, Any], owned: bool) -> Model:
+        """The model whose storage is `data` (a dict of its own, changed in place).
+
+        `owned`: the nested objects and arrays are the model's too (else they are copied).
+        """
+        if not data.keys() <= self.keyset:
+            extra = {key: value for key, value in data.items() if key not in self.keyset}
+            for key in extra:
+                del data[key]
+            data["additional_properties"] = extra
+        for name, default in self.fallbacks:  # a null keeps a default that is not None
+            if data.get(name, default) is None:
+                data[name] = default
+        for name, convert in self.converters:
+            value = data.get(name)
+            if value is not None:
+                data[name] = convert(value, name, owned)
+        model = self.cls.__new__(self.cls)
+        model.__dict__ = data
+        return model
+
+
+def _timestamp(value: Any, field: str, owned: bool) -> Any:
+    return parse_timestamp(value, field)
+
 
 def _object_of(model: type[Model]) -> Converter:
-    def convert(value: Any, field: str) -> Any:
+    def convert(value: Any, field: str, owned: bool) -> Any:
         if not isinstance(value, Mapping):
             raise TypeError(f"{field}: expected a JSON object, got {type(value).__name__}")
-        return model.from_dictionary(value)
+        return model._adopt(value) if owned else model.from_dictionary(value)
 
     return convert
 
 
 def _list_of(model: type[Model]) -> Converter:
-    def convert(value: Any, field: str) -> Any:
+    def convert(value: Any, field: str, owned: bool) -> Any:
         if not isinstance(value, list):
             raise TypeError(f"{field}: expected a JSON array, got {type(value).__name__}")
-        build = model.from_dictionary
-        items = []
+        spec = model._spec()
+        items = value if owned else [None] * len(value)
         for index, item in enumerate(value):
-            if item is None:  # from_dictionary(None) is None: never a None in a model list
-                raise TypeError(f"{field}[{index}]: expected a JSON object, got null")
             try:
-                items.append(build(item))
+                if type(item) is dict:
+                    items[index] = spec.build(item if owned else {**spec.defaults, **item}, owned)
+                elif item is None:  # never a None in a model list
+                    raise TypeError("expected a JSON object, got null")
+                else:  # another mapping (copied), or the wrong type (TypeError)
+                    items[index] = model.from_dictionary(item)
             except (TypeError, ValueError) as exc:
                 raise type(exc)(f"{field}[{index}]: {exc}") from exc
         return items

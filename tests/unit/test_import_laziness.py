@@ -1,0 +1,69 @@
+"""What loads when: importing the client, making one, `messagemedia --help` (module sets only)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+PKG = "message_media_messages"
+# Loaded with the first controller that needs them (models, validation), or never by a send.
+HEAVY = [
+    f"{PKG}.models._base",
+    f"{PKG}.models.message",
+    f"{PKG}.models.send_messages_response",
+    f"{PKG}._validation",
+    f"{PKG}._rules",
+    f"{PKG}.controllers.messages_controller",
+    f"{PKG}.batch",
+    f"{PKG}.sandbox",
+]
+
+
+def loaded_after(code: str) -> dict[str, bool]:
+    """HEAVY, requests, the client module: whether a fresh process running `code` has it."""
+    names = [*HEAVY, "requests", f"{PKG}.message_media_messages_client"]
+    report = f"print(json.dumps({{n: n in sys.modules for n in {names!r}}}))"
+    probe = f"{code}\nimport json, sys\n{report}"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def test_importing_the_client_loads_no_model_validation_batch_or_sandbox_module():
+    loaded = loaded_after(f"from {PKG} import MessageMediaMessagesClient")
+    assert loaded.pop("requests") and loaded.pop(f"{PKG}.message_media_messages_client")
+    assert loaded == dict.fromkeys(HEAVY, False)
+
+
+def test_models_and_validation_load_with_the_first_controller_that_needs_them():
+    made = loaded_after(
+        f"from {PKG} import MessageMediaMessagesClient\n"
+        "client = MessageMediaMessagesClient('key', 'secret')"
+    )
+    assert not made[f"{PKG}.models.message"] and not made[f"{PKG}._validation"]
+    used = loaded_after(
+        f"from {PKG} import MessageMediaMessagesClient\n"
+        "MessageMediaMessagesClient('key', 'secret').messages"
+    )
+    assert used[f"{PKG}.models.message"] and used[f"{PKG}._validation"]
+    assert not used[f"{PKG}.sandbox"] and not used[f"{PKG}.batch"]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["send", "--help"]])
+def test_cli_help_loads_neither_the_client_nor_the_sandbox(argv):
+    loaded = loaded_after(
+        f"import contextlib, io\nfrom {PKG}.cli import main\n"
+        f"with contextlib.redirect_stdout(io.StringIO()):\n    assert main({argv!r}) == 0"
+    )
+    assert not any(loaded.values()), [name for name, yes in loaded.items() if yes]
+
+
+def test_the_sandbox_command_loads_the_sandbox_and_not_the_client():
+    loaded = loaded_after(
+        f"import contextlib, io\nfrom {PKG}.cli import main\n"
+        f"with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['sandbox', '-h']) == 0"
+    )
+    assert loaded[f"{PKG}.sandbox"]
+    assert not loaded["requests"] and not loaded[f"{PKG}.message_media_messages_client"]
