@@ -51,13 +51,19 @@ def build_parser() -> argparse.ArgumentParser:
     add("--manual", action="store_true", help="no realtime steps: only POST /_sandbox/advance")
     add("--initial-credits", type=int, default=1_000_000, help="credits per account")
     add("--hmac-skew", type=float, default=300.0, help="allowed HMAC Date drift in seconds")
+    _add_limit_arguments(parser)
+    _add_webhook_arguments(parser)
+    add("--verbose", "-v", action="store_true", help="log at DEBUG")
+    return parser
+
+
+def _add_limit_arguments(parser: argparse.ArgumentParser) -> None:
+    """The bounds of the sandbox's memory."""
+    add = parser.add_argument
     add("--max-messages", type=int, default=1_000_000,
         help="messages kept; the oldest are evicted first (default: %(default)s)")  # fmt: skip
     add("--retention-days", type=float, default=45.0,
         help="simulated days a message is kept, as in the API (default: %(default)s)")  # fmt: skip
-    _add_webhook_arguments(parser)
-    add("--verbose", "-v", action="store_true", help="log at DEBUG")
-    return parser
 
 
 def _add_webhook_arguments(parser: argparse.ArgumentParser) -> None:

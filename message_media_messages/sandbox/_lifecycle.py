@@ -111,7 +111,8 @@ class MessageState:
         due: Epoch of `scheduled`, if any.
         expires: Epoch of `message_expiry_timestamp`, if any.
         final_code: DR error_code overriding the outcome's usual one.
-        created: Simulated epoch it was accepted (for the retention period).
+        created: Simulated epoch its retention period starts: when it was accepted, or
+            its scheduled time if later.
         filed: Ids of its unconfirmed delivery reports and replies (None: none filed yet),
             dropped with it when it is evicted.
     """
@@ -141,7 +142,7 @@ class MessageState:
             due=due,
             expires=parse_timestamp(fields.get("message_expiry_timestamp")),
             final_code=final_code_for(destination),
-            created=now,
+            created=now if due is None else max(now, due),  # kept from when it is sent
         )
 
     def view(self) -> dict[str, Any]:

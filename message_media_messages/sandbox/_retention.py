@@ -31,10 +31,12 @@ class Retention:
     """The stored messages in the order they were accepted, and which of them must go.
 
     A message is evicted, oldest first, once more than `max_messages` are stored or once
-    it is `retention_days` old in simulated time (the API keeps an entity 45 days). An
-    evicted message is gone as if it never existed: its status lookup and cancel answer
-    404, it leaves `messages()`, it makes no more lifecycle steps, and its unconfirmed
-    delivery reports and replies are dropped with it.
+    it is `retention_days` old in simulated time (the API keeps an entity 45 days), its
+    age counted from when it was accepted or, if scheduled later, from its scheduled time
+    (going oldest first, one scheduled far ahead holds the later ones until its own
+    period ends; the count still applies). An evicted message is gone as if it never
+    existed: its status lookup and cancel answer 404, it leaves `messages()`, it makes no
+    more lifecycle steps, and its unconfirmed delivery reports and replies go with it.
 
     Args:
         max_messages: Most messages kept (>= 1).

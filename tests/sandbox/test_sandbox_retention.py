@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tracemalloc
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -140,3 +141,15 @@ def test_memory_stays_bounded_by_max_messages() -> None:
     assert store.summary()["messages"] == 1_000
     assert store.summary()["evicted_messages"] == 9_000
     assert after < at_cap * 1.2, (at_cap, after)
+
+
+def test_a_scheduled_message_is_kept_45_days_past_its_scheduled_time(
+    sandbox: SandboxServer, client: ApiClient
+) -> None:
+    due = sandbox.clock.now() + 60 * DAY
+    scheduled = datetime.fromtimestamp(due, timezone.utc).isoformat().replace("+00:00", "Z")
+    later = _sent(client, 1, scheduled=scheduled)[0]
+    sandbox.advance(steps=0, seconds=100 * DAY)  # 40 days past its time: kept
+    assert client.request("GET", f"/v1/messages/{later}").json()["status"] == "queued"
+    sandbox.advance(steps=0, seconds=6 * DAY)
+    assert _status(client, later) == 404
