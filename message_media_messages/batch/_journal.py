@@ -277,11 +277,20 @@ def fingerprint(wire: dict[str, Any] | None, problems: str | None) -> bytes:
     digest is that of its reasons, which are as deterministic as the row.
     """
     text = f"invalid: {problems}"
-    for sort in (True, False) if wire is not None else ():
+    for encode in _CANONICAL if wire is not None else ():
         try:
-            text = json.dumps(wire, sort_keys=sort, separators=(",", ":"), allow_nan=False,
-                              ensure_ascii=False)  # fmt: skip
+            text = encode(wire)
             break
         except (TypeError, ValueError, RecursionError):
             continue
     return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest()
+
+
+# The encoders of `fingerprint`, built once: the same JSON as `json.dumps(wire, sort_keys=...,
+# separators=(",", ":"), allow_nan=False, ensure_ascii=False)`, without a new encoder per row.
+_CANONICAL = tuple(
+    json.JSONEncoder(
+        sort_keys=sort, separators=(",", ":"), allow_nan=False, ensure_ascii=False
+    ).encode
+    for sort in (True, False)
+)

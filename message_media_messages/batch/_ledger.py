@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import NamedTuple, overload
 
 from ..exceptions.api_exception import JournalWriteError
@@ -65,8 +67,35 @@ class LedgerRow(NamedTuple):
         return BatchRow(self[0], *self[2:])
 
 
+class Group(NamedTuple):
+    """Rows of one chunk, written by one statement: their own columns, a shared state and error.
+
+    Attributes:
+        columns: the columns each row gives, e.g. ("idx", "fp"); the others are left NULL.
+        rows: one tuple of those values per row.
+        state: every row's state.
+        error: every row's error.
+    """
+
+    columns: tuple[str, ...]
+    rows: Sequence[tuple[object, ...]]
+    state: str
+    error: str | None = None
+
+
+@functools.lru_cache(maxsize=32)
+def _group_statement(columns: tuple[str, ...], count: int) -> str:
+    """One INSERT for `count` rows: a multi-row VALUES binds much faster than executemany."""
+    own = ", ".join(f"column{i + 1}" for i in range(len(columns)))
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    return (
+        f"INSERT OR REPLACE INTO rows ({', '.join(columns)}, state, error) "
+        f"SELECT {own}, ?, ? FROM (VALUES {', '.join([one] * count)})"
+    )
+
+
 _COLUMNS = ", ".join(LedgerRow._fields)
-_PLACES = ", ".join("?" * len(LedgerRow._fields))
+INVALID_COLUMNS = "idx, fp, state, error"  # the shape of invalid rows during a send
 _PUBLIC_COLUMNS = ", ".join(name for name in LedgerRow._fields if name != "fp")  # BatchRow's
 
 
@@ -87,6 +116,8 @@ class Ledger:
         try:
             if path is None:
                 self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+                self._db.execute("PRAGMA journal_mode=MEMORY")  # private and thrown away:
+                self._db.execute("PRAGMA synchronous=OFF")  # nothing to recover after a crash
                 self._db.execute(journal.SCHEMA[0])
             else:
                 self._db = journal.connect(path, journal.recognise(path))
@@ -120,20 +151,30 @@ class Ledger:
         found = self._db.execute("SELECT 1 FROM rows WHERE idx > ? LIMIT 1", (index,))
         return found.fetchone() is not None
 
-    def write(self, rows: Iterable[LedgerRow]) -> None:
-        """Record whole rows (new, or replacing those of the same idx) in one commit."""
-        with self._transaction():
-            self._db.executemany(  # plain tuples: sqlite3 binds them fastest
-                f"INSERT OR REPLACE INTO rows ({_COLUMNS}) VALUES ({_PLACES})", map(tuple, rows)
-            )
+    def write(
+        self,
+        rows: Sequence[tuple[object, ...]] = (),
+        columns: str = _COLUMNS,
+        groups: Iterable[Group] = (),
+    ) -> None:
+        """Record rows (new, or replacing those of the same idx) in one commit.
 
-    def settle(self, rows: Iterable[LedgerRow]) -> None:
-        """Set the state, message_id and error of rows already written, in one commit."""
+        Args:
+            rows: tuples of the values of `columns`, in that order.
+            columns: the columns `rows` give ("idx, state, ..."); the others are left NULL.
+            groups: more rows, a chunk at a time (see `Group`).
+        """
+        places = ", ".join("?" * (columns.count(",") + 1))
         with self._transaction():
-            self._db.executemany(
-                "UPDATE rows SET state = ?, message_id = ?, error = ? WHERE idx = ?",
-                ((row.state, row.message_id, row.error, row.idx) for row in rows),
-            )
+            if rows:
+                self._db.executemany(  # plain tuples: sqlite3 binds them fastest
+                    f"INSERT OR REPLACE INTO rows ({columns}) VALUES ({places})", map(tuple, rows)
+                )
+            for group in groups:
+                if group.rows:
+                    values = chain((group.state, group.error), chain.from_iterable(group.rows))
+                    statement = _group_statement(group.columns, len(group.rows))
+                    self._db.execute(statement, tuple(values))
 
     def complete(self) -> None:
         """Record that a run reached the end of its input with no row left to try again."""

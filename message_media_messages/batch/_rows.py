@@ -13,7 +13,7 @@ from ..exceptions.api_exception import (
     ValidationError,
 )
 from ..models.send_messages_response import SendMessagesResponse
-from ._ledger import ACCEPTED, REJECTED, UNKNOWN, LedgerRow
+from ._ledger import ACCEPTED, REJECTED, UNKNOWN, Group
 
 logger = logging.getLogger("message_media_messages")
 
@@ -38,19 +38,49 @@ def checked(row: object, index: int) -> tuple[dict[str, Any] | None, str | None]
     return wire, f"row {index}: " + "; ".join(str(p) for p in problems)
 
 
-def settled_rows(chunk: list[Entry], outcome: object) -> list[LedgerRow]:
-    """The ledger row of each row of a finished request (state, message_id, error)."""
+class Settled(NamedTuple):
+    """What one finished request did to all of its rows (one record per chunk, not per row).
+
+    Attributes:
+        state: every row's outcome: ACCEPTED, REJECTED or UNKNOWN.
+        ids: the API's message id of each row, in chunk order (accepted chunks only).
+        error: why the rows were rejected or unknown; None when accepted.
+    """
+
+    state: str
+    ids: list[str] | None
+    error: str | None
+
+
+def settled(size: int, outcome: object) -> Settled:
+    """The fate of the `size` rows of a finished request (its response, or its exception)."""
     if isinstance(outcome, SendMessagesResponse):
         ids = [m.message_id for m in outcome.messages or []]
-        if len(ids) == len(chunk) and all(isinstance(i, str) and i for i in ids):
-            return [LedgerRow(e.idx, e.fp, ACCEPTED, i) for i, e in zip(ids, chunk, strict=True)]
-        text = f"the API's 2xx answer listed {len(ids)} message ids for {len(chunk)} sent"
-        return [LedgerRow(e.idx, e.fp, UNKNOWN, error=text) for e in chunk]
+        if len(ids) == size and all(isinstance(i, str) and i for i in ids):
+            return Settled(ACCEPTED, ids, None)  # type: ignore[arg-type]  # all str: checked
+        text = f"the API's 2xx answer listed {len(ids)} message ids for {size} sent"
+        return Settled(UNKNOWN, None, text)
     if not isinstance(outcome, MessageMediaError):
         logger.error("unexpected error sending a batch chunk", exc_info=outcome)  # type: ignore[arg-type]
     state = REJECTED if _provably_unsent(outcome) else UNKNOWN
     prefix = "" if isinstance(outcome, BadRequestError) or state == UNKNOWN else "not sent: "
-    return [LedgerRow(e.idx, e.fp, state, error=prefix + _reason(outcome)) for e in chunk]
+    return Settled(state, None, prefix + _reason(outcome))
+
+
+def group(chunk: list[Entry], fate: Settled, durable: bool) -> Group:
+    """The ledger rows of a chunk (a journal keeps each row's fingerprint, a temp ledger none)."""
+    state, ids, error = fate
+    idxs = [e.idx for e in chunk]
+    if durable:
+        fps = [e.fp for e in chunk]
+        if ids:
+            return Group(
+                ("idx", "fp", "message_id"), list(zip(idxs, fps, ids, strict=True)), state, error
+            )
+        return Group(("idx", "fp"), list(zip(idxs, fps, strict=True)), state, error)
+    if ids:
+        return Group(("idx", "message_id"), list(zip(idxs, ids, strict=True)), state, error)
+    return Group(("idx",), [(i,) for i in idxs], state, error)
 
 
 def _provably_unsent(outcome: object) -> bool:

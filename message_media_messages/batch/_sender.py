@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from .._rules import MAX_MESSAGES
@@ -23,16 +24,18 @@ from ._dry_run import dry_run as measure
 from ._ledger import (
     IN_FLIGHT,
     INVALID,
+    INVALID_COLUMNS,
     QUEUED,
     REJECTED,
     SETTLED,
     WINDOW,
     BatchRow,
+    Group,
     Ledger,
     LedgerRow,
 )
 from ._results import BatchProgress, BatchResult
-from ._rows import Entry, checked, settled_rows
+from ._rows import Entry, Settled, checked, group, settled
 
 logger = logging.getLogger("message_media_messages")
 
@@ -49,7 +52,9 @@ class _Run:
     on_progress: Callable[[BatchProgress], None] | None
     counts: dict[str, int] = field(default_factory=dict)
     rows_done: int = 0
-    writes: list[LedgerRow] = field(default_factory=list)
+    writes: list[tuple[object, ...]] = field(default_factory=list)  # invalid rows to record
+    groups: list[Group] = field(default_factory=list)  # chunks' rows to record
+    buffered: int = 0  # rows in `groups`
     queue: deque[list[Entry]] = field(default_factory=deque)  # chunks waiting to be sent
     pending: dict[Future[object], list[Entry]] = field(default_factory=dict)
     held: list[list[Entry]] = field(default_factory=list)  # see _send_or_hold
@@ -80,6 +85,7 @@ class _Run:
         self._flush()
         while self.pending or self.queue:
             self._pump(limit=1)
+        self._flush()
         self._report()
 
     def _admit(self, index: int, row: object, prior: LedgerRow | None) -> Entry | None:
@@ -97,10 +103,10 @@ class _Run:
                 self._count(prior.state)
                 return None
         if problems or wire is None:
-            invalid = LedgerRow(index, fp, INVALID, error=problems)
-            self.writes.append(invalid)
+            self.writes.append((index, fp, INVALID, problems))
             self._count(INVALID)
-            self.fresh.append(invalid.public())
+            if self.on_progress is not None:
+                self.fresh.append(BatchRow(index, INVALID, error=problems))
             return None
         return Entry(index, wire, fp)
 
@@ -122,8 +128,9 @@ class _Run:
         """Send queued chunks, keeping at most `concurrency` in flight; settle finished ones."""
         while self.queue and len(self.pending) < self.concurrency:
             chunk = self.queue.popleft()
-            self.writes.extend(LedgerRow(e.idx, e.fp, IN_FLIGHT) for e in chunk)
-            self._flush()  # journaled as in flight before it can leave
+            if self.ledger.durable:  # a temp ledger is gone after a crash: nothing to mark
+                self.groups.append(group(chunk, Settled(IN_FLIGHT, None, None), True))
+                self._flush()  # journaled as in flight before it can leave
             self.sent = True
             if self.pool is None:
                 self._settle(chunk, _attempt(self.send, chunk))
@@ -143,16 +150,27 @@ class _Run:
         """Record a finished request; a 400 on several rows queues its halves instead."""
         if isinstance(outcome, BadRequestError) and len(chunk) > 1:
             middle = len(chunk) // 2  # the API sent nothing: resend the halves
-            self.ledger.settle([LedgerRow(e.idx, e.fp, QUEUED) for e in chunk])
+            if self.ledger.durable:
+                self.ledger.write(groups=[group(chunk, Settled(QUEUED, None, None), True)])
             self.queue.extend([chunk[:middle], chunk[middle:]])
             return False
         if isinstance(outcome, Exception) and self.error is None:
             self.error = outcome
-        settled = settled_rows(chunk, outcome)
-        self.ledger.settle(settled)
-        for row in settled:
-            self._count(row.state)
-            self.fresh.append(row.public())
+        fate = settled(len(chunk), outcome)
+        rows = group(chunk, fate, self.ledger.durable)
+        if self.ledger.durable:  # one commit per chunk, before it is reported
+            self.ledger.write(groups=[rows])
+        else:  # written in windows: nothing reads a temp ledger before the run ends
+            self.groups.append(rows)
+            self.buffered += len(chunk)
+            if self.buffered >= WINDOW:
+                self._flush()
+        state, ids, error = fate
+        self.counts[state] = self.counts.get(state, 0) + len(chunk)
+        self.rows_done += len(chunk)
+        if self.on_progress is not None:
+            idxs = (e.idx for e in chunk)
+            self.fresh += map(BatchRow, idxs, repeat(state), ids or repeat(None), repeat(error))
         return True
 
     def stop(self) -> None:
@@ -180,9 +198,9 @@ class _Run:
         self.rows_done += 1
 
     def _flush(self) -> None:
-        if self.writes:
-            self.ledger.write(self.writes)
-            self.writes = []
+        if self.writes or self.groups:
+            self.ledger.write(self.writes, INVALID_COLUMNS, self.groups)
+            self.writes, self.groups, self.buffered = [], [], 0
 
     def _report(self) -> None:
         rows, self.fresh = self.fresh, []

@@ -12,6 +12,7 @@ from ._api import decode_request, resolve
 from ._auth import Authenticator, AuthResult, claimed_scheme
 from ._clock import SandboxClock
 from ._faults import Fault, FaultPlan
+from ._retention import MAX_MESSAGES, RETENTION_DAYS, Retention
 from ._store import Sink, Store
 from ._wire import ApiRequest, ApiResponse, auth_failure
 
@@ -31,12 +32,16 @@ class SandboxOptions:
             documented codes have no 413, so the sandbox stays within them).
         initial_credits: Credits each account starts with.
         tolerate_put_signed_as_post: Accept cancel PUTs whose HMAC signs `POST`.
+        max_messages: Most messages stored; the oldest are evicted first.
+        retention_days: Simulated days a message is kept (the API's 45).
     """
 
     hmac_skew: float = 300.0
     max_body: int = 1 << 20
     initial_credits: int = 1_000_000
     tolerate_put_signed_as_post: bool = True
+    max_messages: int = MAX_MESSAGES
+    retention_days: float = RETENTION_DAYS
 
 
 class SandboxApp:
@@ -59,7 +64,8 @@ class SandboxApp:
         self.registry = registry
         self.clock = clock
         self.options = options
-        self.store = Store(clock, options.initial_credits, sink)
+        retention = Retention(options.max_messages, options.retention_days)
+        self.store = Store(clock, options.initial_credits, sink, retention)
         self.auth = Authenticator(
             registry, clock.wall, options.hmac_skew, options.tolerate_put_signed_as_post
         )

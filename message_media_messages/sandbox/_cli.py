@@ -51,9 +51,19 @@ def build_parser() -> argparse.ArgumentParser:
     add("--manual", action="store_true", help="no realtime steps: only POST /_sandbox/advance")
     add("--initial-credits", type=int, default=1_000_000, help="credits per account")
     add("--hmac-skew", type=float, default=300.0, help="allowed HMAC Date drift in seconds")
+    _add_limit_arguments(parser)
     _add_webhook_arguments(parser)
     add("--verbose", "-v", action="store_true", help="log at DEBUG")
     return parser
+
+
+def _add_limit_arguments(parser: argparse.ArgumentParser) -> None:
+    """The bounds of the sandbox's memory."""
+    add = parser.add_argument
+    add("--max-messages", type=int, default=1_000_000,
+        help="messages kept; the oldest are evicted first (default: %(default)s)")  # fmt: skip
+    add("--retention-days", type=float, default=45.0,
+        help="simulated days a message is kept, as in the API (default: %(default)s)")  # fmt: skip
 
 
 def _add_webhook_arguments(parser: argparse.ArgumentParser) -> None:
@@ -129,6 +139,8 @@ def _server(args: argparse.Namespace) -> SandboxServer:
         step_seconds=args.step_seconds,
         hmac_skew=args.hmac_skew,
         initial_credits=args.initial_credits,
+        max_messages=args.max_messages,
+        retention_days=args.retention_days,
         allow_non_loopback_callbacks=args.allow_non_loopback_callbacks,
         webhook_signing_key=_read_key(args.signing_key_pem),
     )

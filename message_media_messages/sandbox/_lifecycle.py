@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from ._rules import parse_timestamp
+
 __all__ = [
     "AUTO_REPLY",
     "ERROR_CODES",
@@ -96,7 +98,7 @@ def next_status(current: str, outcome: str) -> str | None:
     return _PROGRESSION.get(current)
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a sandbox may hold a million of them
 class MessageState:
     """One stored message: its echoed fields, where it is and where it is heading.
 
@@ -109,6 +111,10 @@ class MessageState:
         due: Epoch of `scheduled`, if any.
         expires: Epoch of `message_expiry_timestamp`, if any.
         final_code: DR error_code overriding the outcome's usual one.
+        created: Simulated epoch its retention period starts: when it was accepted, or
+            its scheduled time if later.
+        filed: Ids of its unconfirmed delivery reports and replies (None: none filed yet),
+            dropped with it when it is evicted.
     """
 
     message_id: str
@@ -119,6 +125,25 @@ class MessageState:
     due: float | None
     expires: float | None
     final_code: str | None = None
+    created: float = 0.0
+    filed: list[str] | None = None
+
+    @classmethod
+    def new(cls, message_id: str, account: str, fields: dict[str, Any], now: float) -> MessageState:
+        """A message accepted at simulated time `now`, from its cleaned request fields."""
+        due = parse_timestamp(fields.get("scheduled"))
+        destination = fields["destination_number"]
+        return cls(
+            message_id=message_id,
+            account=account,
+            fields=fields,
+            status="scheduled" if due is not None and due > now else "queued",
+            outcome=outcome_for(destination),
+            due=due,
+            expires=parse_timestamp(fields.get("message_expiry_timestamp")),
+            final_code=final_code_for(destination),
+            created=now if due is None else max(now, due),  # kept from when it is sent
+        )
 
     def view(self) -> dict[str, Any]:
         """Return the message as the API shows it: echoed fields, id and status."""

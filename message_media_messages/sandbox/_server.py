@@ -46,9 +46,13 @@ class SandboxServer:
         tolerate_put_signed_as_post: Accept a cancel PUT whose HMAC signs `POST`, as the
             official SDK 2.1.3 sends it, mimicking the real API's apparent tolerance; each
             one is counted in `stats()["legacy_put_signatures"]`.
+        max_messages: Most messages kept; beyond it the oldest is evicted (its status
+            lookup then answers 404, its unconfirmed DRs and replies are dropped).
+        retention_days: Simulated days a message is kept before it is evicted likewise.
 
     Raises:
-        ValueError: A setting out of range, or a signing key PEM that does not load.
+        ValueError: A setting out of range (`max_messages` >= 1, `retention_days` > 0), or
+            a signing key PEM that does not load.
         TypeError: `webhook_signing_key` is of another type.
         ImportError: A signing key without `cryptography` (the `webhooks` extra) installed.
     """
@@ -68,6 +72,8 @@ class SandboxServer:
         webhook_signing_key: SigningKey | None = None,
         clock: Callable[[], float] | None = None,
         tolerate_put_signed_as_post: bool = True,
+        max_messages: int = 1_000_000,
+        retention_days: float = 45.0,
     ) -> None:
         if speed <= 0 or step_seconds <= 0 or hmac_skew < 0 or max_body < 1 or initial_credits < 0:
             raise ValueError(
@@ -84,7 +90,8 @@ class SandboxServer:
         for key, secret in (accounts or {DEFAULT_API_KEY: DEFAULT_API_SECRET}).items():
             self.registry.add(key, secret)
         self.clock = SandboxClock(clock)
-        options = SandboxOptions(hmac_skew, max_body, initial_credits, tolerate_put_signed_as_post)
+        options = SandboxOptions(hmac_skew, max_body, initial_credits, tolerate_put_signed_as_post,
+                                 max_messages, retention_days)  # fmt: skip
         self.app = SandboxApp(self.registry, self.clock, options, sink=self._post_webhook)
         self._httpd: SandboxHTTPServer | None = None
         self._threads: list[threading.Thread] = []

@@ -19,10 +19,8 @@ from ._lifecycle import (
     auto_reply_text,
     build_delivery_report,
     build_reply,
-    final_code_for,
-    outcome_for,
 )
-from ._rules import parse_timestamp
+from ._retention import Retention, compact
 
 __all__ = ["Sink", "Store"]
 
@@ -40,13 +38,24 @@ class Store:
     Webhook payloads produced while the lock is held are queued and handed to the sink
     after the lock is released, so a slow sink can never stall the API.
 
+    Memory is bounded: messages are evicted oldest first, by count and by simulated age
+    (see `Retention`: an evicted message answers 404, its unconfirmed DRs and replies go).
+
     Args:
         clock: The sandbox clock.
         initial_credits: Credits each account starts with.
         sink: Called as `sink(callback_url, payload)` for each webhook.
+        retention: The limits; None for the defaults (1,000,000 messages, 45 days).
     """
 
-    def __init__(self, clock: SandboxClock, initial_credits: int, sink: Sink | None = None):
+    def __init__(
+        self,
+        clock: SandboxClock,
+        initial_credits: int,
+        sink: Sink | None = None,
+        retention: Retention | None = None,
+    ):
+        self.retention = retention if retention is not None else Retention()
         self.clock = clock
         self.initial_credits = initial_credits
         self.sink = sink
@@ -61,46 +70,39 @@ class Store:
     # ------------------------------------------------------------------ API operations
 
     def submit(self, account: str, messages: Iterable[Item]) -> list[Item]:
-        """Store validated, cleaned messages; each costs one credit.
-
-        Args:
-            account: The sending account.
-            messages: Messages from `rules.clean_message`.
+        """Store validated messages (from `rules.clean_message`) of `account`, a credit each.
 
         Returns:
             The echoes for the 202 response (status always `queued`, as the API says).
         """
         with self._lock:
             now = self.clock.now()
-            return [
+            echoes = [
                 {**self._create(account, fields, now).view(), "status": "queued"}
                 for fields in messages
             ]
+            self._evict(now)
+            return echoes
 
     def _create(self, account: str, fields: Item, now: float) -> MessageState:
-        due = parse_timestamp(fields.get("scheduled"))
         credits = self._credits.get(account, self.initial_credits)
-        message = MessageState(
-            message_id=str(uuid.uuid4()),
-            account=account,
-            fields=fields,
-            status="scheduled" if due is not None and due > now else "queued",
-            outcome=outcome_for(fields["destination_number"]),
-            due=due,
-            expires=parse_timestamp(fields.get("message_expiry_timestamp")),
-            final_code=final_code_for(fields["destination_number"]),
-        )
+        message = MessageState.new(str(uuid.uuid4()), account, compact(fields), now)
         if credits > 0:
             self._credits[account] = credits - 1
         else:  # accepted, as the API does, but it ends rejected with "usage threshold reached"
             message.outcome, message.final_code = "rejected", NO_CREDIT_CODE
         self._messages[message.message_id] = message
         self._active[message.message_id] = message
+        self.retention.track(message)
         return message
+
+    def _evict(self, now: float) -> None:
+        self.retention.evict(now, (self._messages, self._active), (self._reports, self._replies))
 
     def get(self, account: str, message_id: str) -> Item | None:
         """Return the message as the status endpoint shows it, or None if not this account's."""
         with self._lock:
+            self._evict(self.clock.now())
             message = self._messages.get(message_id)
             return message.view() if message and message.account == account else None
 
@@ -116,6 +118,7 @@ class Store:
             `scheduled`, `(None, None)` when this account has no such message.
         """
         with self._lock:
+            self._evict(self.clock.now())
             message = self._messages.get(message_id)
             if message is None or message.account != account:
                 return None, None
@@ -176,6 +179,7 @@ class Store:
         with self._lock:
             self.clock.advance(seconds)
             now = self.clock.now()
+            self._evict(now)
             released = self._release(now)
             transitions = 0
             for _ in range(_MAX_ROUNDS if to_final else steps):
@@ -220,6 +224,9 @@ class Store:
     ) -> None:
         """Store a DR or reply for checking, and queue its webhook if there is a callback."""
         bucket.setdefault(message.account, {})[item[key]] = item
+        if message.filed is None:
+            message.filed = []
+        message.filed.append(item[key])
         callback = message.fields.get("callback_url")
         if callback:
             self._outbox.append((callback, item))
@@ -246,8 +253,6 @@ class Store:
         self._emit(events)
         return copy.deepcopy(reply)
 
-    # ------------------------------------------------------------------ inspection
-
     def messages(self, account: str | None = None) -> list[Item]:
         """Return copies of every stored message (of one account if given), oldest first.
 
@@ -265,6 +270,7 @@ class Store:
                 "active_messages": len(self._active),
                 "unconfirmed_delivery_reports": sum(map(len, self._reports.values())),
                 "unconfirmed_replies": sum(map(len, self._replies.values())),
+                "evicted_messages": self.retention.evicted,
             }
 
     def reset(self) -> None:
@@ -272,11 +278,10 @@ class Store:
         with self._lock:
             for container in (self._messages, self._active, self._reports, self._replies):
                 container.clear()
+            self.retention.clear()
             self._credits.clear()
             self._outbox.clear()
             self.clock.reset()
-
-    # ------------------------------------------------------------------ webhooks
 
     def _drain(self) -> list[tuple[str, Item]]:
         events, self._outbox = self._outbox, []

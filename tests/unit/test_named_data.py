@@ -27,11 +27,23 @@ def test_a_ledger_row_is_written_and_read_back_by_name():
     ledger = _ledger.Ledger(None)
     try:
         ledger.write([_ledger.LedgerRow(0, b"fp", _ledger.VALID, None, None, "GSM-7", 2)])
-        ledger.settle([_ledger.LedgerRow(0, b"fp", _ledger.ACCEPTED, "id-0")])
         assert ledger.prior(0, 0) == {
-            0: _ledger.LedgerRow(0, b"fp", _ledger.ACCEPTED, "id-0", None, "GSM-7", 2)
+            0: _ledger.LedgerRow(0, b"fp", _ledger.VALID, None, None, "GSM-7", 2)
         }
-        assert list(ledger.view()) == [_ledger.BatchRow(0, "accepted", "id-0", None, "GSM-7", 2)]
+        sent = _ledger.Group(("idx", "fp", "message_id"), [(0, b"fp", "id-0"), (1, b"f1", "id-1")],
+                             _ledger.ACCEPTED)  # fmt: skip
+        failed = _ledger.Group(("idx",), [(2,)], _ledger.UNKNOWN, "HTTP 500")
+        ledger.write(groups=[sent, failed])  # a chunk's rows replace those of the same idx
+        assert ledger.prior(0, 2) == {
+            0: _ledger.LedgerRow(0, b"fp", _ledger.ACCEPTED, "id-0"),
+            1: _ledger.LedgerRow(1, b"f1", _ledger.ACCEPTED, "id-1"),
+            2: _ledger.LedgerRow(2, None, _ledger.UNKNOWN, error="HTTP 500"),
+        }
+        assert list(ledger.view()) == [
+            _ledger.BatchRow(0, "accepted", "id-0"),
+            _ledger.BatchRow(1, "accepted", "id-1"),
+            _ledger.BatchRow(2, "unknown", error="HTTP 500"),
+        ]
     finally:
         ledger.close()
 
