@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from message_media_messages import _validation
 from message_media_messages._rules import FIELD_RULES
 from message_media_messages._validation import fast_wire, message_problems, send_body, wire_message
+from message_media_messages.batch._rows import checked
 from message_media_messages.exceptions.api_exception import ValidationError
 from message_media_messages.models import Message
 
@@ -184,3 +185,20 @@ def test_the_common_shape_takes_the_fast_path() -> None:
     assert fast_wire({**message, "content": "bad \ud800"}) is None
     assert fast_wire({**message, "delivery_report": 1}) is None
     assert fast_wire({**message, "extra": "x"}) is None
+
+
+@SETTINGS
+@given(messages)
+def test_a_batch_row_is_checked_the_same_with_and_without_the_fast_path(message: Any) -> None:
+    def check() -> Any:
+        try:
+            wire, reason = checked(message, 7)
+        except Exception as error:  # the same failure either way
+            return ("raised", type(error))
+        return (typed(wire), reason)
+
+    with_fast = check()
+    with mock.patch.object(_validation, "fast_wire", return_value=None) as disabled:
+        without = check()
+    assert disabled.call_count == 1
+    assert with_fast == without
