@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import random
 import re
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
+from random import random as _uniform  # [0, 1): the default jitter source
 from typing import NamedTuple
 
 # Failure kinds, as the transport classifies them.
@@ -53,7 +53,7 @@ class RetryPolicy:
         backoff_base: float = 0.5,
         backoff_max: float = 8.0,
         retry_after_max: float = 30.0,
-        random: Callable[[], float] = random.random,
+        random: Callable[[], float] = _uniform,
     ) -> None:
         vars(self).update(  # set once, here: frozen
             max_retries=max_retries, backoff_base=backoff_base, backoff_max=backoff_max,
@@ -72,7 +72,7 @@ class RetryPolicy:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._compared() == other._compared()  # type: ignore[attr-defined]
+        return self._compared() == other._compared()
 
     def __hash__(self) -> int:
         return hash(self._compared())
