@@ -56,8 +56,11 @@ class RetryPolicy:
         random: Callable[[], float] = _uniform,
     ) -> None:
         vars(self).update(  # set once, here: frozen
-            max_retries=max_retries, backoff_base=backoff_base, backoff_max=backoff_max,
-            retry_after_max=retry_after_max, random=random,
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            backoff_max=backoff_max,
+            retry_after_max=retry_after_max,
+            random=random,
         )
 
     def __setattr__(self, name: str, value: object) -> None:
