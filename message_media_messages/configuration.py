@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
 from typing import ClassVar, NamedTuple
 from urllib.parse import urlsplit
 
@@ -50,7 +49,6 @@ ENV_SETTINGS = {
 }
 
 
-@dataclass
 class Configuration:
     """Settings of one `MessageMediaMessagesClient`.
 
@@ -81,22 +79,42 @@ class Configuration:
         sleep: sleep function used between retries; injectable for tests.
     """
 
-    auth_user_name: str | None = field(default=None, repr=False)
-    auth_password: str | None = field(default=None, repr=False)
-    use_hmac_authentication: bool = False
-    base_uri: str | None = None
-    region: str | None = None
-    account_id: str | None = None
-    timeout: Timeout = DEFAULT_TIMEOUT
-    max_retries: int = 2
-    hmac_algorithm: str = "sha1"
-    user_agent: str = f"message-media-messages-python/{SDK_VERSION}"
-    verify: bool | str = True
-    proxies: dict[str, str] | None = None
-    pool_maxsize: int = 10
-    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
-    clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
+    # Every setting, in order: all but clock and sleep are compared by `==`, all but the
+    # credentials, clock and sleep are shown by repr.
+    __match_args__ = (
+        "auth_user_name", "auth_password", "use_hmac_authentication", "base_uri", "region",
+        "account_id", "timeout", "max_retries", "hmac_algorithm", "user_agent", "verify",
+        "proxies", "pool_maxsize", "max_response_bytes", "clock", "sleep",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        auth_user_name: str | None = None,
+        auth_password: str | None = None,
+        use_hmac_authentication: bool = False,
+        base_uri: str | None = None,
+        region: str | None = None,
+        account_id: str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        hmac_algorithm: str = "sha1",
+        user_agent: str = f"message-media-messages-python/{SDK_VERSION}",
+        verify: bool | str = True,
+        proxies: dict[str, str] | None = None,
+        pool_maxsize: int = 10,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.auth_user_name, self.auth_password = auth_user_name, auth_password
+        self.use_hmac_authentication = use_hmac_authentication
+        self.base_uri, self.region, self.account_id = base_uri, region, account_id
+        self.timeout, self.max_retries = timeout, max_retries
+        self.hmac_algorithm, self.user_agent = hmac_algorithm, user_agent
+        self.verify, self.proxies, self.pool_maxsize = verify, proxies, pool_maxsize
+        self.max_response_bytes = max_response_bytes
+        self.clock, self.sleep = clock, sleep
+        self.__post_init__()
 
     # The official SDK's global credentials, set on the class by legacy code; read (see
     # `global_credentials`) only by clients created without credentials.
@@ -126,8 +144,18 @@ class Configuration:
         if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
             insecure(f"base_uri is plain HTTP to {parts.hostname} (no TLS)")
 
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def _compared(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in _COMPARED)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: equal values, no hash
+
     def __repr__(self) -> str:
-        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+        shown = (f"{name}={getattr(self, name)!r}" for name in _COMPARED[2:])
         return redact_url(f"{type(self).__name__}({', '.join(shown)})")
 
     def _region(self) -> str:
@@ -240,6 +268,8 @@ def _legacy_base_uri() -> str:
     value = Configuration.__dict__.get("base_uri")
     return value if isinstance(value, str) and value else DEFAULT_BASE_URI
 
+
+_COMPARED = Configuration.__match_args__[:-2]  # compared by `==`; [2:] shown by repr
 
 # The official SDK exposed the root as a class attribute; keep reading it as a URL.
 Configuration.base_uri = DEFAULT_BASE_URI

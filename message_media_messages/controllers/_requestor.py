@@ -10,8 +10,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from ..configuration import check_header_value
@@ -37,8 +36,7 @@ from ..http.retry import STATUS, Outcome, RetryPolicy, parse_retry_after
 logger = logging.getLogger("message_media_messages")
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """One API endpoint, declared.
 
     Attributes:
@@ -87,8 +85,7 @@ def maybe_sent(idempotent: bool, reached: bool) -> bool:
     return reached and not idempotent
 
 
-@dataclass(frozen=True)
-class Exchange:
+class Exchange(NamedTuple):
     """The final response of a call, and what its attempts showed.
 
     `lost_answer`: an earlier attempt may have been processed (its answer was lost, or
@@ -107,22 +104,20 @@ class Exchange:
         return kind_of(self.response.status_code)
 
 
-@dataclass(frozen=True)
-class Retry:
+class Retry(NamedTuple):
     """Sleep `delay` seconds, then try again."""
 
     delay: float
 
 
-@dataclass
 class Attempts:
     """The retry state of one call: given the last outcome, what next (no I/O here)."""
 
-    policy: RetryPolicy
-    idempotent: bool
-    clock: Callable[[], float]
-    retries: int = 0
-    lost_answer: bool = False
+    __slots__ = ("clock", "idempotent", "lost_answer", "policy", "retries")
+
+    def __init__(self, policy: RetryPolicy, idempotent: bool, clock: Callable[[], float]) -> None:
+        self.policy, self.idempotent, self.clock = policy, idempotent, clock
+        self.retries, self.lost_answer = 0, False
 
     def next(
         self, request: HttpRequest, outcome: HttpResponse | TransportError
@@ -203,7 +198,6 @@ def _status_error(endpoint: Endpoint, exchange: Exchange) -> APIException:
     return error
 
 
-@dataclass
 class Requestor:
     """Runs calls for every controller of one client: the only code that sends.
 
@@ -220,19 +214,24 @@ class Requestor:
         call_back: the client's 2.x `HttpCallBack`, or None.
     """
 
-    transport: BaseTransport
-    auth: Auth
-    retry: RetryPolicy
-    timeout: Timeout
-    base_uri: str
-    headers: dict[str, str] = field(default_factory=dict)
-    account_id: str | None = None
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.time
-    call_back: Any = None
-
-    def __post_init__(self) -> None:
-        parts = urlsplit(self.base_uri)  # the only place the base URI is taken apart
+    def __init__(  # the attributes above, by name
+        self,
+        transport: BaseTransport,
+        auth: Auth,
+        retry: RetryPolicy,
+        timeout: Timeout,
+        base_uri: str,
+        headers: dict[str, str] | None = None,
+        account_id: str | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        call_back: Any = None,
+    ) -> None:
+        self.transport, self.auth, self.retry, self.timeout = transport, auth, retry, timeout
+        self.base_uri, self.headers = base_uri, {} if headers is None else headers
+        self.account_id, self.sleep, self.clock = account_id, sleep, clock
+        self.call_back = call_back
+        parts = urlsplit(base_uri)  # the only place the base URI is taken apart
         self.origin, self.path_prefix = f"{parts.scheme}://{parts.netloc}", parts.path.rstrip("/")
 
     def build(

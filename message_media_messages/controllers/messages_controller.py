@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,7 @@ SEND = Endpoint(
     "POST", "/v1/messages", idempotent=False, body=validation.send_body,
     result=SendMessagesResponse._adopt, bad_request=SendMessages400ResponseException,
 )  # fmt: skip
-SEND_CHECKED = dataclasses.replace(SEND, body=None)  # a wire body validated already
+SEND_CHECKED = SEND._replace(body=None)  # a wire body validated already
 STATUS = Endpoint("GET", "/v1/messages/{}", idempotent=True, result=GetMessageStatusResponse._adopt)
 CANCEL = Endpoint("PUT", "/v1/messages/{}", idempotent=True, body=validation.cancel_body)
 

@@ -30,11 +30,11 @@ errors as subclasses that are also the `requests` errors named, shown under thes
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..http._redaction import redact_url
 from ..http.http_context import HttpContext
+from ._problem import Problem as Problem  # re-exported: importable from here
 
 
 class MessageMediaError(Exception):
@@ -57,19 +57,6 @@ def _restore(cls: type[MessageMediaError], args: tuple[Any, ...]) -> MessageMedi
     error = cls.__new__(cls, *args)
     error.args = args  # OSError's __new__ (requests' exceptions) leaves them to __init__
     return error
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One broken rule: which message (if any), which field, and what the rule says."""
-
-    field: str
-    rule: str
-    index: int | None = None
-
-    def __str__(self) -> str:
-        where = self.field if self.index is None else f"messages[{self.index}].{self.field}"
-        return f"{where}: {self.rule}"
 
 
 class ConfigurationError(MessageMediaError, ValueError):

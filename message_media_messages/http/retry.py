@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from random import random as _uniform  # [0, 1): the default jitter source
+from typing import NamedTuple
 
 # Failure kinds, as the transport classifies them.
 CONNECT = "connect"  # no connection was made: the request provably never left
@@ -21,9 +21,10 @@ RETRYABLE_IF_IDEMPOTENT = frozenset({500, 502, 503, 504})
 _DELTA_SECONDS = re.compile("[0-9]+")  # RFC 9110 delta-seconds: ASCII digits only
 
 
-@dataclass(frozen=True)
 class RetryPolicy:
     """Decides whether a failed attempt is tried again, and after how long.
+
+    A frozen value, compared, hashed and shown by all but `random`.
 
     Connect failures and 429 answers are retried for every call, sends included:
     the request was refused before any processing. 5xx answers, read timeouts and
@@ -39,11 +40,50 @@ class RetryPolicy:
         random: jitter source returning [0, 1); injectable for tests.
     """
 
-    max_retries: int = 2
-    backoff_base: float = 0.5
-    backoff_max: float = 8.0
-    retry_after_max: float = 30.0
-    random: Callable[[], float] = field(default=random.random, repr=False, compare=False)
+    max_retries: int
+    backoff_base: float
+    backoff_max: float
+    retry_after_max: float
+    random: Callable[[], float]
+    __match_args__ = ("max_retries", "backoff_base", "backoff_max", "retry_after_max", "random")
+
+    def __init__(
+        self,
+        max_retries: int = 2,
+        backoff_base: float = 0.5,
+        backoff_max: float = 8.0,
+        retry_after_max: float = 30.0,
+        random: Callable[[], float] = _uniform,
+    ) -> None:
+        vars(self).update(  # set once, here: frozen
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            backoff_max=backoff_max,
+            retry_after_max=retry_after_max,
+            random=random,
+        )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: a RetryPolicy is frozen")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: a RetryPolicy is frozen")
+
+    def _compared(self) -> tuple[int, float, float, float]:
+        return self.max_retries, self.backoff_base, self.backoff_max, self.retry_after_max
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        names = self.__match_args__[:4]
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._compared(), strict=True))
+        return f"{type(self).__qualname__}({shown})"
 
     def may_retry(self, *, idempotent: bool, failure: str, status: int | None = None) -> bool:
         """Whether this kind of failure may be tried again for this kind of call.
@@ -87,8 +127,7 @@ class RetryPolicy:
         return self.delay(retries, outcome.retry_after)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What one attempt came to, as the policy sees it: the one value it decides from.
 
     Attributes:

@@ -67,3 +67,13 @@ def test_the_sandbox_command_loads_the_sandbox_and_not_the_client():
     )
     assert loaded[f"{PKG}.sandbox"]
     assert not loaded["requests"] and not loaded[f"{PKG}.message_media_messages_client"]
+
+
+def test_importing_the_client_loads_neither_dataclasses_nor_inspect():
+    # requests loads neither: the client's import costs only what it needs beyond requests.
+    probe = (
+        f"import sys\nfrom {PKG} import MessageMediaMessagesClient\n"
+        "print(sorted({'dataclasses', 'inspect', 'requests'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["['requests']"]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ...configuration import NO_CREDENTIALS, Configuration, Credentials, global_credentials
 from ...exceptions.api_exception import ConfigurationError
@@ -20,24 +19,28 @@ class Auth(Protocol):
         """Set the request's auth headers (called before every attempt)."""
 
 
-@dataclass(frozen=True)
-class BasicAuth:
-    """HTTP Basic auth; the header value is computed once."""
+class BasicAuth(NamedTuple):
+    """HTTP Basic auth; the header value is computed once (and never shown)."""
 
-    authorization: str = field(repr=False)
+    authorization: str
+
+    def __repr__(self) -> str:
+        return "BasicAuth()"
 
     def sign(self, request: HttpRequest) -> None:
         request.headers["Authorization"] = self.authorization
 
 
-@dataclass(frozen=True)
-class HmacAuth:
+class HmacAuth(NamedTuple):
     """HMAC auth over the real method, the path and the exact body bytes (API.md §3.3)."""
 
-    key: str = field(repr=False)
-    secret: str = field(repr=False)
+    key: str
+    secret: str
     algorithm: str = "sha1"
-    clock: Callable[[], float] = field(default=time.time, repr=False)
+    clock: Callable[[], float] = time.time
+
+    def __repr__(self) -> str:  # never the key or the secret
+        return f"HmacAuth(algorithm={self.algorithm!r})"
 
     def sign(self, request: HttpRequest) -> None:
         date = http_date(self.clock())
@@ -46,21 +49,19 @@ class HmacAuth:
         request.headers.update(signed)
 
 
-@dataclass(frozen=True)
-class GlobalAuth:
+class GlobalAuth(NamedTuple):
     """For a client created without credentials: the environment's or the legacy
     `Configuration` class attributes', read when each call is made."""
 
     use_hmac: bool
     algorithm: str = "sha1"
-    clock: Callable[[], float] = field(default=time.time, repr=False)
+    clock: Callable[[], float] = time.time
 
     def sign(self, request: HttpRequest) -> None:
         _scheme(global_credentials(self.use_hmac), self.algorithm, self.clock).sign(request)
 
 
-@dataclass(frozen=True)
-class MissingAuth:
+class MissingAuth(NamedTuple):
     """Half a pair of credentials: every call raises `ConfigurationError` naming the half."""
 
     missing: str
