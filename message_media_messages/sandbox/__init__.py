@@ -49,10 +49,11 @@ gets 202, but its message ends `rejected` with error_code `301`.
 
 Memory is bounded: at most `max_messages` (default 1,000,000) messages are kept, each for
 `retention_days` (default 45, as the API keeps an entity 45 days) of simulated time from
-its acceptance (or its `scheduled` time, if later); the oldest is evicted first. An evicted message is gone as if it never existed: its status
-lookup and cancel answer 404 `{"message": "Resource not found."}`, it leaves `messages()`,
-makes no more lifecycle steps, and its unconfirmed delivery reports and replies are
-dropped with it (`stats()["evicted_messages"]` counts evictions).
+its acceptance (or its `scheduled` time, if later); the oldest is evicted first. An
+evicted message is gone as if it never existed: its status lookup and cancel answer 404
+`{"message": "Resource not found."}`, it leaves `messages()`, makes no more lifecycle
+steps, and its unconfirmed delivery reports and replies are dropped with it
+(`stats()["evicted_messages"]` counts evictions).
 
 Faults (`fail_next(kind, count=1, path=None, method=None, **opts)`, consumed in order by
 API requests whose path starts with `path`; `/_sandbox/` is never faulted): `status`
