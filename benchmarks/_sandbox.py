@@ -42,11 +42,11 @@ def child_env(root: Path) -> dict[str, str]:
 
 
 @contextmanager
-def sandbox(env: dict[str, str]) -> Iterator[tuple[str, int]]:
-    """Start a fresh sandbox process (manual clock, free port); yield (url, pid)."""
+def sandbox(env: dict[str, str], *options: str) -> Iterator[tuple[str, int]]:
+    """Start a fresh sandbox process (manual clock, free port, more `options`); yield (url, pid)."""
     command = [
         sys.executable, "-m", "message_media_messages.sandbox", "--port", "0", "--manual",
-        "--api-key", KEY, "--api-secret", SECRET, "--initial-credits", str(10**9),
+        "--api-key", KEY, "--api-secret", SECRET, "--initial-credits", str(10**9), *options,
     ]  # fmt: skip
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:

@@ -20,7 +20,8 @@ Each client process first makes one untimed `send_messages` of 100 and one untim
    1,000,000 rows.
 3. Sandbox memory: a fresh sandbox stores `--store` messages sent through the API (raw
    `http.client`, 100 per request); its RSS (`VmRSS`) growth per message, over the whole
-   run and per quarter (a cap on stored messages shows as later quarters near 0).
+   run and per quarter; then again with `--max-messages` set to `--store-cap` (default:
+   half of `--store`), where the quarters past the cap show memory held flat by eviction.
 `--throughput`: also the sandbox's throughput from 1, 4 and 8 raw `http.client` threads.
 `--quick`: 20,000 CPU rows x 1 pair, 100,000 rows at concurrency 1, 20,000 stored.
 """
@@ -125,10 +126,12 @@ def client_run(env: dict[str, str], mode: str, rows: int, concurrency: int, shap
 # ---------------------------------------------------------------------------- sandbox memory
 
 
-def stored_bytes(env: dict[str, str], count: int, shape: str) -> dict[str, Any]:
-    """RSS growth of a fresh sandbox per message stored through the API (raw http.client)."""
+def stored_bytes(env: dict[str, str], count: int, shape: str, cap: int | None) -> dict[str, Any]:
+    """RSS growth of a fresh sandbox per message stored through the API (raw http.client),
+    keeping at most `cap` messages (None: the sandbox's default cap)."""
     quarters = [count * q // 4 // 100 for q in range(1, 5)]  # requests done at each quarter
-    with _sandbox.sandbox(env) as (url, pid):
+    options = () if cap is None else ("--max-messages", str(cap))
+    with _sandbox.sandbox(env, *options) as (url, pid):
         parts = urlsplit(url)
         conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
         _sandbox.post(conn, _shape.bodies(shape, 1)[0])  # warm up: connection, lazy loads
@@ -149,6 +152,7 @@ def stored_bytes(env: dict[str, str], count: int, shape: str) -> dict[str, Any]:
         "bytes_per_message": (rss[-1] - rss[0]) * 2**20 / stored,
         "bytes_per_message_by_quarter": per_quarter,
         "messages_per_s": stored / seconds,
+        "cap": cap,
     }
 
 
@@ -215,7 +219,9 @@ def rss_report(results: list[dict[str, Any]]) -> float:
 def store_report(figures: dict[str, Any]) -> None:
     quarters = " / ".join(f"{b:,.0f}" for b in figures["bytes_per_message_by_quarter"])
     rss = " -> ".join(f"{m:.0f}" for m in figures["rss_mib"])
-    print(f"\n## 3. Sandbox memory: {figures['messages']:,} messages stored through the API\n")
+    kept = "the default cap" if figures["cap"] is None else f"--max-messages {figures['cap']:,}"
+    stored = f"{figures['messages']:,} messages stored through the API ({kept})"
+    print(f"\n## 3. Sandbox memory: {stored}\n")
     print(
         f"Sandbox bytes per stored message: {figures['bytes_per_message']:,.0f}"
         f" (by quarter of the run: {quarters}); RSS MiB {rss};"
@@ -231,6 +237,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cpu-rows", type=int, help="rows per CPU comparison run")
     parser.add_argument("--reps", type=int, help="pairs of CPU comparison runs")
     parser.add_argument("--store", type=int, help="messages stored for the sandbox memory")
+    parser.add_argument("--store-cap", type=int, help="then again with this --max-messages")
     parser.add_argument("--shape", choices=sorted(_shape.SHAPES), default="campaign")
     parser.add_argument("--throughput", action="store_true", help="also sandbox throughput")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
@@ -270,8 +277,11 @@ def main(argv: list[str] | None = None) -> int:
         for rows, concurrency in itertools.product(_numbers(args.rows), _numbers(args.concurrency))
     ]
     worst = rss_report(figures["rss"])
-    figures["store"] = stored_bytes(env, args.store, args.shape)
+    figures["store"] = stored_bytes(env, args.store, args.shape, None)
     store_report(figures["store"])
+    cap = args.store_cap or args.store // 2  # the later quarters show the cap holding memory flat
+    figures["store_capped"] = stored_bytes(env, args.store, args.shape, cap)
+    store_report(figures["store_capped"])
     if args.throughput:
         figures["throughput"] = _sandbox.throughput_report(env, args.shape)
     if args.json:
