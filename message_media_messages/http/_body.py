@@ -15,6 +15,12 @@ def check_headers(headers: dict[str, Any]) -> None:
     Its `ValueError: Invalid header value b'...'` would carry an `Authorization`
     value (key, HMAC signature) into error texts, logs, ledgers and journals.
     """
+    try:  # the usual case, all printable ASCII: one pass over every value at once
+        joined = " ".join(headers.values())
+        if joined.isascii() and joined.isprintable():  # ASCII printable: U+0020-U+007E
+            return
+    except TypeError:  # a value that is not text (bytes, int): checked one by one below
+        pass
     for name, value in headers.items():
         text = value.decode("latin-1") if isinstance(value, bytes) else value
         check_header_value(f"the {name} header", str(text) if isinstance(text, int) else text)
@@ -29,6 +35,8 @@ def wire_headers(headers: dict[str, str]) -> dict[str, str]:
 
 def encoding_refusal(encoding: str | None) -> str | None:
     """Why a body in this `Content-Encoding` is refused, or None for identity (or none)."""
+    if not encoding or encoding == "identity":
+        return None
     codings = [c.strip().lower() for c in (encoding or "").split(",")]
     if all(coding in ("", "identity") for coding in codings):
         return None

@@ -34,6 +34,7 @@ from .http_response import HttpResponse
 # Failures only connecting raises: nothing of the request was written yet.
 _CONNECT_ONLY = (u3.NewConnectionError, u3.ConnectTimeoutError, u3.ProxyError)
 _live: weakref.WeakSet[Transport] = weakref.WeakSet()  # every transport of this process
+_NO_RETRIES = urllib3.Retry(False, redirect=False)  # what retries=False builds on each call
 
 
 class _AttemptMixin:
@@ -221,7 +222,7 @@ class Transport:
         try:
             raw = pool.urlopen(
                 request.http_method, target, body=request.body,
-                headers=wire_headers(request.headers), retries=False, redirect=False,
+                headers=wire_headers(request.headers), retries=_NO_RETRIES, redirect=False,
                 timeout=budget, assert_same_host=False,
                 preload_content=False, decode_content=False,
             )  # fmt: skip
@@ -292,9 +293,5 @@ def _mapped(exc: BaseException, request: HttpRequest, attempt: Attempt) -> Trans
         return _ReadTimeout(
             f"read timed out: {exc}", maybe_sent=True, failure=retry.READ_TIMEOUT, **where
         )
-    return _ConnectionError(
-        f"connection broken before the response was complete: {exc}",
-        maybe_sent=True,
-        failure=retry.RESET,
-        **where,
-    )
+    reason = f"connection broken before the response was complete: {exc}"
+    return _ConnectionError(reason, maybe_sent=True, failure=retry.RESET, **where)
