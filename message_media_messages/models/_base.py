@@ -200,13 +200,15 @@ class _Spec:
         for name, (model, many) in cls._nested.items():
             converters[name] = _list_of(model) if many else _object_of(model)
         self.converters = tuple(converters.items())
+        # Plain: only these keys, and no null where the default is not None (`_adopt_plain`).
+        self.plain_keys = self.keyset.difference(converters)
 
     def build(self, data: dict[str, Any], owned: bool) -> Model:
         """The model whose storage is `data` (a dict of its own, changed in place).
 
         `owned`: the nested objects and arrays are the model's too (else they are copied).
         """
-        if not data.keys() <= self.keyset:
+        if not self.keyset.issuperset(data):
             extra = {key: value for key, value in data.items() if key not in self.keyset}
             for key in extra:
                 del data[key]
@@ -241,6 +243,8 @@ def _list_of(model: type[Model]) -> Converter:
         if not isinstance(value, list):
             raise TypeError(f"{field}: expected a JSON array, got {type(value).__name__}")
         spec = model._spec()
+        if owned and _adopt_plain(spec, value):
+            return value
         items = value if owned else [None] * len(value)
         for index, item in enumerate(value):
             try:
@@ -255,6 +259,21 @@ def _list_of(model: type[Model]) -> Converter:
         return items
 
     return convert
+
+
+def _adopt_plain(spec: _Spec, items: list[Any]) -> bool:
+    """Models in place of a JSON array's objects, if all are plain (`build` would only wrap)."""
+    plain = spec.plain_keys.issuperset
+    for item in items:
+        if type(item) is not dict or not plain(item):
+            return False
+        for name, default in spec.fallbacks:
+            if item.get(name, default) is None:
+                return False
+    for index, item in enumerate(items):
+        items[index] = model = object.__new__(spec.cls)
+        model.__dict__ = item
+    return True
 
 
 def to_json(value: Any) -> Any:

@@ -130,3 +130,35 @@ def test_adopt_takes_anything_from_dictionary_takes_and_refuses_the_same():
     assert status is not None
     assert status.delivery_report is False
     assert status["additional_properties"] == 1
+
+
+PLAIN = {"content": "hi", "destination_number": "+61491570156", "format": "SMS",
+         "delivery_report": True, "metadata": {"k": "v"}, "status": "queued"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        None,  # every item plain: adopted as they are
+        {**PLAIN, "delivery_report": None},  # a null where the default is False
+        {**PLAIN, "new_key": 1},  # an unknown key
+        {**PLAIN, "scheduled": "2030-01-01T10:00:00+10:00"},  # a field to convert
+        {"content": "bare"},  # no fallback field at all: still plain
+    ],
+)
+def test_a_list_of_plain_objects_is_adopted_as_build_would(odd: Any):
+    items = [dict(PLAIN, message_id=f"m-{i}") for i in range(3)]
+    if odd is not None:
+        items.insert(1, odd)
+    data, dicts = {"messages": items}, list(items)
+    copied = SendMessagesResponse.from_dictionary(json.loads(json.dumps(data)))
+    mine = SendMessagesResponse._adopt(data)
+    assert mine is not None and mine.messages is not None and copied.messages is not None
+    assert mine == copied and repr(mine) == repr(copied)
+    assert mine.to_dictionary() == copied.to_dictionary()
+    assert mine.messages is items  # the array too
+    for model, item, other in zip(mine.messages, dicts, copied.messages, strict=True):
+        assert type(model) is Message and model.__dict__ is item  # the JSON is the storage
+        assert model.items() == other.items()
+        assert model.delivery_report == other.delivery_report
+        assert model.additional_properties == other.additional_properties

@@ -202,3 +202,11 @@ def test_a_batch_row_is_checked_the_same_with_and_without_the_fast_path(message:
         without = check()
     assert disabled.call_count == 1
     assert with_fast == without
+
+
+def test_every_rule_refuses_none_so_the_fast_path_needs_no_none_check() -> None:
+    full = {"content": "hi", "destination_number": "+61491570156", "format": "MMS",
+            "source_number": "ACME"}  # fmt: skip
+    for key, check in FIELD_RULES.items():
+        assert check(None, full), key
+        assert fast_wire({**full, key: None}) is None, key
