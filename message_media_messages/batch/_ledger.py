@@ -87,15 +87,20 @@ class Group(NamedTuple):
 def _group_statement(columns: tuple[str, ...], count: int) -> str:
     """One INSERT for `count` rows: a multi-row VALUES binds much faster than executemany."""
     own = ", ".join(f"column{i + 1}" for i in range(len(columns)))
-    one = "(" + ", ".join("?" * len(columns)) + ")"
+    one = _places(len(columns))
     return (
         f"INSERT OR REPLACE INTO rows ({', '.join(columns)}, state, error) "
         f"SELECT {own}, ?, ? FROM (VALUES {', '.join([one] * count)})"
     )
 
 
+def _places(count: int) -> str:
+    """`(?, ?, ...)`: the placeholders of one row of `count` values."""
+    return "(" + ", ".join("?" * count) + ")"
+
+
 _COLUMNS = ", ".join(LedgerRow._fields)
-INVALID_COLUMNS = "idx, fp, state, error"  # the shape of invalid rows during a send
+INVALID_COLUMNS = ("idx", "fp", "state", "error")  # the shape of invalid rows during a send
 _PUBLIC_COLUMNS = ", ".join(name for name in LedgerRow._fields if name != "fp")  # BatchRow's
 
 
@@ -154,22 +159,21 @@ class Ledger:
     def write(
         self,
         rows: Sequence[tuple[object, ...]] = (),
-        columns: str = _COLUMNS,
+        columns: tuple[str, ...] = LedgerRow._fields,
         groups: Iterable[Group] = (),
     ) -> None:
         """Record rows (new, or replacing those of the same idx) in one commit.
 
         Args:
             rows: tuples of the values of `columns`, in that order.
-            columns: the columns `rows` give ("idx, state, ..."); the others are left NULL.
+            columns: the columns `rows` give, as in `Group`; the others are left NULL.
             groups: more rows, a chunk at a time (see `Group`).
         """
-        places = ", ".join("?" * (columns.count(",") + 1))
         with self._transaction():
             if rows:
-                self._db.executemany(  # plain tuples: sqlite3 binds them fastest
-                    f"INSERT OR REPLACE INTO rows ({columns}) VALUES ({places})", map(tuple, rows)
-                )
+                named = ", ".join(columns)
+                statement = f"INSERT OR REPLACE INTO rows ({named}) VALUES {_places(len(columns))}"
+                self._db.executemany(statement, map(tuple, rows))  # plain tuples bind fastest
             for group in groups:
                 if group.rows:
                     values = chain((group.state, group.error), chain.from_iterable(group.rows))
