@@ -37,7 +37,7 @@ def encoding_refusal(encoding: str | None) -> str | None:
     """Why a body in this `Content-Encoding` is refused, or None for identity (or none)."""
     if not encoding or encoding == "identity":
         return None
-    codings = [c.strip().lower() for c in (encoding or "").split(",")]
+    codings = [c.strip().lower() for c in encoding.split(",")]
     if all(coding in ("", "identity") for coding in codings):
         return None
     return (
