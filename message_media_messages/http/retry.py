@@ -9,6 +9,8 @@ from email.utils import parsedate_to_datetime
 from random import random as _uniform  # [0, 1): the default jitter source
 from typing import NamedTuple
 
+from .._frozen import Frozen
+
 # Failure kinds, as the transport classifies them.
 CONNECT = "connect"  # no connection was made: the request provably never left
 CONNECT_TIMEOUT = "connect_timeout"  # connecting timed out: never left either
@@ -21,7 +23,7 @@ RETRYABLE_IF_IDEMPOTENT = frozenset({500, 502, 503, 504})
 _DELTA_SECONDS = re.compile("[0-9]+")  # RFC 9110 delta-seconds: ASCII digits only
 
 
-class RetryPolicy:
+class RetryPolicy(Frozen):
     """Decides whether a failed attempt is tried again, and after how long.
 
     A frozen value, compared, hashed and shown by all but `random`.
@@ -55,7 +57,7 @@ class RetryPolicy:
         retry_after_max: float = 30.0,
         random: Callable[[], float] = _uniform,
     ) -> None:
-        vars(self).update(  # set once, here: frozen
+        self._set(
             max_retries=max_retries,
             backoff_base=backoff_base,
             backoff_max=backoff_max,
@@ -63,27 +65,8 @@ class RetryPolicy:
             random=random,
         )
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}: a RetryPolicy is frozen")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}: a RetryPolicy is frozen")
-
     def _compared(self) -> tuple[int, float, float, float]:
         return self.max_retries, self.backoff_base, self.backoff_max, self.retry_after_max
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._compared() == other._compared()
-
-    def __hash__(self) -> int:
-        return hash(self._compared())
-
-    def __repr__(self) -> str:
-        names = self.__match_args__[:4]
-        shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._compared(), strict=True))
-        return f"{type(self).__qualname__}({shown})"
 
     def may_retry(self, *, idempotent: bool, failure: str, status: int | None = None) -> bool:
         """Whether this kind of failure may be tried again for this kind of call.
