@@ -37,14 +37,14 @@ def failure(exc: BaseException) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     code = EXIT_API
-    if isinstance(exc, ValueError) and isinstance(exc, (MessageMediaError, InputError)):
-        code = EXIT_USAGE  # ValidationError, ConfigurationError, a wrong journal: nothing sent
+    if isinstance(exc, ValueError) and isinstance(exc, MessageMediaError):
+        code = EXIT_USAGE  # ValidationError, ConfigurationError, InputError, a wrong journal
     if isinstance(exc, JournalError):
         code = EXIT_USAGE  # a journal held by another run, not ours, or failing to write
     if isinstance(exc, TransportError):
         code = EXIT_CONNECTION
     label = "error" if code != EXIT_CONNECTION else "connection failed"
-    if not isinstance(exc, (MessageMediaError, InputError)):
+    if not isinstance(exc, MessageMediaError):  # InputError is one too
         label = f"unexpected {type(exc).__name__} (--debug shows the traceback)"
     text = " ".join(str(exc).split()) or type(exc).__name__
     print(f"{PROG}: {label}: {text}", file=sys.stderr)
