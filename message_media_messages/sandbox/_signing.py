@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Union
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-__all__ = ["DIGESTS", "INSTALL_HINT", "SigningKey", "WebhookSigner", "load_signing_key"]
+__all__ = [
+    "DIGESTS", "INSTALL_HINT", "SigningKey", "WebhookSigner", "check_digest", "load_signing_key",
+]  # fmt: skip
 
 # The digests MessageMedia signature keys may use (API.md section 4.3).
 DIGESTS = frozenset({"SHA224", "SHA256", "SHA512"})
@@ -17,6 +19,12 @@ INSTALL_HINT = (
 )
 # What `webhook_signing_key=` takes; a string reference, as cryptography may be absent.
 SigningKey = Union["RSAPrivateKey", str, bytes]
+
+
+def check_digest(digest: str) -> None:
+    """Refuse a digest MessageMedia keys do not use (ValueError)."""
+    if digest not in DIGESTS:
+        raise ValueError(f"unsupported digest {digest!r}; expected one of {sorted(DIGESTS)}")
 
 
 def _require_cryptography() -> None:
@@ -89,8 +97,7 @@ class WebhookSigner:
     """
 
     def __init__(self, key: object, digest: str) -> None:
-        if digest not in DIGESTS:
-            raise ValueError(f"unsupported digest {digest!r}; expected one of {sorted(DIGESTS)}")
+        check_digest(digest)
         self.key = load_signing_key(key)
         self.digest = digest
         from cryptography.hazmat.primitives import hashes, serialization

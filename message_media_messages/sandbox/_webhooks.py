@@ -15,7 +15,7 @@ from email.utils import formatdate
 from typing import Any, Literal
 from urllib.parse import SplitResult, urlsplit
 
-from ._signing import DIGESTS, SigningKey, WebhookSigner
+from ._signing import SigningKey, WebhookSigner, check_digest
 
 __all__ = ["DeliveryRecord", "WebhookDispatcher"]
 
@@ -107,8 +107,7 @@ class WebhookDispatcher:
         backoff: float = 0.2,
         timeout: float = 5.0,
     ) -> None:
-        if digest not in DIGESTS:
-            raise ValueError(f"unsupported digest {digest!r}; expected one of {sorted(DIGESTS)}")
+        check_digest(digest)  # even unsigned: a setting that could never sign is refused
         if max_attempts < 1 or backoff < 0 or timeout <= 0:
             raise ValueError("need max_attempts >= 1, backoff >= 0 and timeout > 0")
         self._signer = WebhookSigner(signing_key, digest) if signing_key is not None else None
