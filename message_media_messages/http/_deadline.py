@@ -9,6 +9,10 @@ from typing import Any
 # A response's buffer: large enough that one read usually takes a whole answer that
 # has arrived (a 100-message send answer is ~40 KB), instead of 8 KiB reads.
 _BUFFER = 64 * 1024
+# A read's wait is shortened only when the deadline is nearer than the socket's timeout
+# by more than this: a deadline may pass by at most this much, and a response that comes
+# in one read costs no `settimeout` (a system call) at all.
+_SLACK = 0.01
 
 
 class Attempt:
@@ -73,7 +77,7 @@ class _DeadlineReader(io.RawIOBase):
         if remaining <= 0:
             raise TimeoutError("the response did not complete within the timeout")
         timeout = self._sock.gettimeout()
-        if timeout is None or remaining < timeout:  # only when the deadline is nearer
+        if timeout is None or remaining < timeout - _SLACK:  # the deadline is nearer
             self._sock.settimeout(remaining)
         return int(self._raw.readinto(buffer))
 

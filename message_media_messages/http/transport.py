@@ -211,7 +211,8 @@ class Transport:
             ConfigurationError: a header value cannot be sent (nothing was sent).
         """
         check_headers(request.headers)
-        pool = self._own_pool()
+        # Where fork hooks exist, the child's pools were replaced at fork: no check per call.
+        pool = self._pool if _FORK_HOOKED else self._own_pool()
         # The path includes any path prefix of the base URI: it is what was signed.
         target = request.path
         if self._absolute:
@@ -254,7 +255,8 @@ def _after_fork_in_child() -> None:
         transport._own_pool()
 
 
-if hasattr(os, "register_at_fork"):  # POSIX
+_FORK_HOOKED = hasattr(os, "register_at_fork")  # POSIX
+if _FORK_HOOKED:
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
