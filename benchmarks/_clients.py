@@ -1,4 +1,4 @@
-"""The three clients the benchmark compares, each doing the same work per call.
+"""The four clients the benchmark compares, each doing the same work per call.
 
 Every client gets the same dict bodies and message ids, sends the same headers
 (`User-Agent`, `Accept`, `Content-Type` on POST, Basic `Authorization`), checks the
@@ -102,6 +102,45 @@ class RequestsClient:
         self.session.close()
 
 
+class Urllib3Client:
+    """A bare `urllib3.HTTPConnectionPool` loop: the library under the SDK's transport, alone."""
+
+    name = "urllib3"
+
+    def __init__(self, port: int, user_agent: str) -> None:
+        import urllib3  # here: only this flavour's process loads urllib3 directly
+
+        self.pool = urllib3.HTTPConnectionPool("127.0.0.1", port, maxsize=1, timeout=30)
+        self.get_headers = {
+            "User-Agent": user_agent,
+            "Accept": "application/json",
+            "Authorization": basic_authorization(),
+        }
+        self.post_headers = {**self.get_headers, "Content-Type": "application/json; charset=utf-8"}
+
+    def _exchange(self, method: str, path: str, body: bytes | None, expect: int) -> Any:
+        headers = self.post_headers if body is not None else self.get_headers
+        r = self.pool.urlopen(method, path, body=body, headers=headers, retries=False)
+        if r.status != expect:
+            raise RuntimeError(f"{method} {path}: HTTP {r.status}")
+        return json.loads(r.data)
+
+    def send(self, body: dict[str, Any]) -> Any:
+        return self._exchange("POST", SEND_PATH, json.dumps(body).encode("utf-8"), 202)
+
+    def status(self, message_id: str) -> Any:
+        return self._exchange("GET", STATUS_PATH.format(message_id), None, 200)
+
+    def sent_ids(self, result: Any) -> list[str]:
+        return [message["message_id"] for message in result["messages"]]
+
+    def status_id(self, result: Any) -> str:
+        return str(result["message_id"])
+
+    def close(self) -> None:
+        self.pool.close()
+
+
 class HttpClientClient:
     """A bare `http.client.HTTPConnection` keep-alive loop: the floor for stdlib Python."""
 
@@ -143,8 +182,8 @@ class HttpClientClient:
 
 def make_client(
     name: str, port: int, user_agent: str
-) -> SDKClient | RequestsClient | HttpClientClient:
-    """The client called `name` ("sdk", "requests" or "http.client").
+) -> SDKClient | RequestsClient | Urllib3Client | HttpClientClient:
+    """The client called `name` ("sdk", "requests", "urllib3" or "http.client").
 
     `user_agent` is for the plain loops (give them the SDK's, so all send the same bytes).
     """
@@ -152,6 +191,8 @@ def make_client(
         return SDKClient(port)
     if name == "requests":
         return RequestsClient(port, user_agent)
+    if name == "urllib3":
+        return Urllib3Client(port, user_agent)
     if name == "http.client":
         return HttpClientClient(port, user_agent)
     raise ValueError(f"unknown client {name!r}")

@@ -1,4 +1,4 @@
-"""Client CPU of the SDK vs a plain requests loop vs a bare http.client loop, as a script runs.
+"""Client CPU of the SDK vs plain requests, urllib3 and http.client loops, as a script runs.
 
 Run from the repo root: `python benchmarks/bench_client.py [--quick] [--reps N]
 [--shape campaign|minimal] [--json] [--profile]`. The checkout's package is measured
@@ -20,6 +20,9 @@ of `--reps` runs (default 9).
   (c) import: `from message_media_messages import MessageMediaMessagesClient` vs
       `import requests`, fresh `python -c` processes, bytecode cached, best and median;
   (d) the CLI: `python -m message_media_messages --help` vs `python -c "import requests"`.
+The flavours: the SDK; a plain `requests.Session` loop (the target's baseline); a bare
+`urllib3` pool loop (the library under the SDK's transport, used directly: the floor on
+its public API); a bare `http.client` loop (the stdlib floor).
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ if (ROOT / "message_media_messages").is_dir():  # measure the checkout, not an i
 import _imports  # noqa: E402
 import _shape  # noqa: E402
 
-FLAVOURS = ("sdk", "requests", "http.client")
+FLAVOURS = ("sdk", "requests", "urllib3", "http.client")
 TARGETS = {"send": 0.8, "status": 0.3}  # SDK / requests, client CPU (issue 11)
 CALLS = {"send": 100, "status": 1000}
 QUICK_CALLS = {"send": 10, "status": 100}
@@ -147,7 +150,8 @@ def measure(port: int, opts: argparse.Namespace) -> dict[str, Any]:
     }
     for rep in range(opts.reps):
         for scenario in CALLS:
-            order = FLAVOURS[rep % 3 :] + FLAVOURS[: rep % 3]
+            turn = rep % len(FLAVOURS)
+            order = FLAVOURS[turn:] + FLAVOURS[:turn]
             for flavour in order:
                 runs[scenario][flavour].append(one_run(port, flavour, scenario, opts))
     return {
@@ -191,7 +195,7 @@ def print_scenarios(results: dict[str, Any], opts: argparse.Namespace) -> None:
                 f" {row['gc']:>9.2f}   {spread}"
             )
         sdk = rows["sdk"]
-        for base in ("requests", "http.client"):
+        for base in ("requests", "urllib3", "http.client"):
             cpu = sdk["cpu_us"] / rows[base]["cpu_us"]
             wall = sdk["wall_us"] / rows[base]["wall_us"]
             target = TARGETS[scenario] if base == "requests" else None
