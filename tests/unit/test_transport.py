@@ -244,3 +244,29 @@ def test_a_server_that_closes_after_each_answer_is_read_whole(serve):
     transport = Transport(server.url, timeout=(1.0, 1.0))
     for _ in range(20):
         assert get(transport) == big  # each on a new connection, read to the last byte
+
+
+def _reader_over_socketpair(seconds_left: float) -> tuple[socket.socket, socket.socket, object]:
+    from message_media_messages.http._deadline import DeadlineSocket
+
+    ours, theirs = socket.socketpair()
+    ours.settimeout(30.0)
+    theirs.sendall(BODY)
+    return ours, theirs, DeadlineSocket(ours, time.monotonic() + seconds_left).makefile("rb")
+
+
+def test_a_read_well_within_the_deadline_leaves_the_socket_timeout_alone():
+    # The socket's own timeout already ends before the deadline (by less than the slack):
+    # no settimeout system call is made for it.
+    ours, theirs, reader = _reader_over_socketpair(30.0)
+    with ours, theirs:
+        assert reader.read1(1024) == BODY
+        assert ours.gettimeout() == 30.0
+
+
+def test_a_read_near_the_deadline_shortens_the_wait():
+    ours, theirs, reader = _reader_over_socketpair(0.5)
+    with ours, theirs:
+        assert reader.read1(1024) == BODY
+        timeout = ours.gettimeout()
+        assert timeout is not None and 0 < timeout <= 0.5
