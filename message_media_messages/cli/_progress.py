@@ -47,7 +47,8 @@ class Progress:
         counts = dict(getattr(progress, "counts", None) or {})
         if self._bar is not None:
             self._bar.update(max(0, done - self._done))
-            self._bar.set_postfix(counts, refresh=False)
+            # Text, not numbers: tqdm would show 40000 as 4e+4.
+            self._bar.set_postfix({k: str(v) for k, v in counts.items()}, refresh=False)
         else:
             self._plain(done, counts)
         self._done = max(self._done, done)

@@ -443,3 +443,17 @@ def test_readme_main_command(tmp_path: Path):
     assert (f"confirmed {len(reports)} delivery reports and {len(replies)} replies") in out
     assert "timed out" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_progress_bar_shows_large_counts_as_whole_numbers():
+    import io
+    from types import SimpleNamespace
+
+    from message_media_messages.cli._progress import Progress
+
+    stream = io.StringIO()
+    progress = Progress(50_000, stream=stream)
+    progress(SimpleNamespace(rows_done=40_000, counts={"accepted": 40_000}))
+    progress.close()
+    assert "accepted=40000" in stream.getvalue()
+    assert "4e+4" not in stream.getvalue()
