@@ -1,8 +1,8 @@
 """Client CPU of the SDK vs plain requests, urllib3 and http.client loops, as a script runs.
 
 Run from the repo root: `python benchmarks/bench_client.py [--quick] [--reps N]
-[--shape campaign|minimal] [--json] [--profile]`. The checkout's package is measured
-(the repo root goes first on the path of this process and of every child).
+[--shape campaign|minimal] [--json] [--profile] [--instructions]`. The checkout's package
+is measured (the repo root goes first on the path of this process and of every child).
 
 Method (issue 11). A keep-alive stand-in for the API (`_server.py`) runs in a child
 process. Each run is one flavour doing one scenario in a FRESH Python process, as a
@@ -47,6 +47,7 @@ if (ROOT / "message_media_messages").is_dir():  # measure the checkout, not an i
     sys.path.insert(0, str(ROOT))
 
 import _imports  # noqa: E402
+import _instructions  # noqa: E402
 import _shape  # noqa: E402
 
 FLAVOURS = ("sdk", "requests", "urllib3", "http.client")
@@ -203,6 +204,30 @@ def print_scenarios(results: dict[str, Any], opts: argparse.Namespace) -> None:
             print(f"  SDK/{base:<12} CPU {cpu:5.2f}x   wall {wall:5.2f}x{note}")
 
 
+def instructions(port: int, opts: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """Instructions per call of every flavour and scenario (see `_instructions.py`)."""
+    figures: dict[str, dict[str, float]] = {}
+    for scenario in CALLS:
+        figures[scenario] = {}
+        for flavour in FLAVOURS:
+            worker = [
+                __file__, "--worker", "--port", str(port), "--flavour", flavour,
+                "--scenario", scenario, "--shape", opts.shape, "--user-agent", opts.user_agent,
+            ]  # fmt: skip
+            figures[scenario][flavour] = _instructions.per_call(worker, scenario, opts.env)
+    return figures
+
+
+def print_instructions(figures: dict[str, dict[str, float]]) -> None:
+    print("\ninstructions per call (valgrind; user space of the client process, deterministic)")
+    for scenario, rows in figures.items():
+        cells = "  ".join(f"{name} {count / 1e6:.3f}M" for name, count in rows.items())
+        ratios = "  ".join(
+            f"SDK/{base} {rows['sdk'] / rows[base]:.2f}x" for base in FLAVOURS if base != "sdk"
+        )
+        print(f"  {scenario:<7} {cells}\n          {ratios}")
+
+
 def profile(port: int, shape: str) -> None:
     """cProfile the SDK in this process (`_profile.py` reads private modules: may not fit)."""
     try:
@@ -222,6 +247,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--discard", action="store_true", help="drop each answer, keep none")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     parser.add_argument("--profile", action="store_true", help="also cProfile the SDK")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions per call (valgrind)"
+    )
     for hidden in ("--flavour", "--scenario", "--user-agent"):
         parser.add_argument(hidden, help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -252,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
         with server(opts.env) as port:
             results = measure(port, opts)
             print_scenarios(results, opts)
+            if opts.instructions and _instructions.available():
+                results["instructions"] = instructions(port, opts)
+                print_instructions(results["instructions"])
+            elif opts.instructions:
+                print("\n(--instructions: valgrind is not installed)")
             if opts.profile:
                 profile(port, opts.shape)
         results["imports"] = _imports.measure(n_imports, opts.env)
