@@ -31,6 +31,13 @@ setup(
             "schemathesis>=4",
             "cryptography>=41",
             "tqdm>=4.60",
+            # the documentation: built, its examples run, opened in headless Chromium
+            "sphinx>=7",
+            "furo>=2024.1",
+            "myst-parser>=2",
+            "playwright>=1.40",
+            "flask>=2.3",
+            "django>=4.2",
         ],
         "lint": ["ruff>=0.5", "mypy>=1.8", "types-requests", "types-python-dateutil"],
     },

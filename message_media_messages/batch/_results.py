@@ -14,8 +14,8 @@ class BatchProgress:
     Attributes:
         rows_done: rows accounted for so far.
         counts: outcome -> number of rows so far.
-        rows: the `BatchRow`s this run settled since the previous report, in the order they
-            settled (rows an earlier run of the journal settled are counted, not repeated).
+        rows: a `BatchRow` per row this run settled since the previous report, in the order
+            they settled (rows an earlier run of the journal settled are counted, not repeated).
     """
 
     rows_done: int

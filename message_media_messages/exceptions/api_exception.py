@@ -1,4 +1,4 @@
-"""The whole exception tree of the SDK: every error it raises, drawn (and tested) below.
+"""The whole exception tree of the SDK: every error it raises, drawn (and tested) below:
 
     MessageMediaError
     +-- ConfigurationError (also ValueError)

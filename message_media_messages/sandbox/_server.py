@@ -181,10 +181,9 @@ class SandboxServer:
 
     @property
     def url(self) -> str:
-        """Base URL, e.g. `http://127.0.0.1:50123` (loopback when bound to a wildcard).
+        """The base URL; RuntimeError if the sandbox is not running.
 
-        Raises:
-            RuntimeError: Not started.
+        For example `http://127.0.0.1:50123` (loopback when bound to a wildcard).
         """
         if self._httpd is None:
             raise RuntimeError("the sandbox is not running; call start() or use `with`")
@@ -244,7 +243,7 @@ class SandboxServer:
             seconds: Simulated seconds to move the clock first.
 
         Returns:
-            `{"released": n, "transitions": n, "now": iso}`.
+            A dict of `released` and `transitions` (counts) and `now` (ISO 8601 text).
         """
         return self.app.store.advance(steps, to_final, seconds)
 
