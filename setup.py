@@ -31,6 +31,8 @@ setup(
             "schemathesis>=4",
             "cryptography>=41",
             "tqdm>=4.60",
+            "uvicorn>=0.30",
+            "starlette>=0.37",
         ],
         "lint": ["ruff>=0.5", "mypy>=1.8", "types-requests", "types-python-dateutil"],
     },
