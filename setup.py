@@ -31,6 +31,8 @@ setup(
             "schemathesis>=4",
             "cryptography>=41",
             "tqdm>=4.60",
+            "uvicorn>=0.30",
+            "starlette>=0.37",
             # the documentation: built, its examples run, opened in headless Chromium
             "sphinx>=7",
             "furo>=2024.1",

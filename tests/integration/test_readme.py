@@ -1,10 +1,12 @@
 """Every Python example of our README runs, in order, against the sandbox."""
 
+import http.client
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from test_webhooks_sandbox import UvicornServer
 
 from message_media_messages import MessageMediaMessagesClient, SandboxServer
 from message_media_messages.configuration import Configuration
@@ -69,9 +71,25 @@ def test_every_readme_example_runs_against_the_sandbox(tmp_path, monkeypatch, ca
         assert result.counts["accepted"] > 250 and result.counts["invalid"] > 0
         assert isinstance(namespace["event"], Reply)
         assert callable(namespace["app"])
+        assert post_the_vector(namespace["asgi_app"]) == (200, b'{"ok": true}')
         client.close()
     out = capsys.readouterr().out
     assert "queued" in out
+    assert "received Reply" in out  # the ASGI example's handler, behind Starlette's Mount
+
+
+def post_the_vector(asgi_app) -> tuple[int, bytes]:
+    """Serve `asgi_app` with uvicorn on 127.0.0.1 and POST it the signed test vector."""
+    server = UvicornServer(asgi_app)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+        connection.request("POST", "/webhooks/mm", body=VECTOR_BODY, headers=VECTOR_HEADERS)
+        response = connection.getresponse()
+        answer = (response.status, response.read())
+        connection.close()
+        return answer
+    finally:
+        server.close()
 
 
 @pytest.mark.parametrize("name", ["client", "sub_client"])

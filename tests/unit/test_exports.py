@@ -12,6 +12,7 @@ LAZY_PACKAGES = [
     "message_media_messages",
     "message_media_messages.models",
     "message_media_messages.controllers",
+    "message_media_messages.webhooks",
 ]
 
 

@@ -86,3 +86,24 @@ def test_importing_the_client_loads_no_more_of_dataclasses_and_inspect_than_requ
     assert client == heavy_after("import requests")
     assert "dataclasses" not in client
     assert heavy_after(f"import {PKG}.models.message") == ["dataclasses", "inspect"]  # can fail
+
+
+def test_the_wsgi_receiver_loads_neither_asyncio_nor_the_asgi_receiver():
+    probe = (
+        f"import sys\nfrom {PKG}.webhooks import make_wsgi_app, verify_signature\n"
+        f"print('asyncio' in sys.modules, '{PKG}.webhooks._asgi' in sys.modules)\n"
+        f"from {PKG}.webhooks import make_asgi_app\n"
+        f"print('asyncio' in sys.modules, '{PKG}.webhooks._asgi' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "True", "True"]
+
+
+def test_importing_webhooks_loads_no_receiver_and_no_cryptography():
+    probe = (
+        f"import sys, {PKG}.webhooks as w\nnames = dir(w)\n"
+        "print('make_asgi_app' in names, sorted(m for m in sys.modules if '._' in m and "
+        f"m.startswith('{PKG}.webhooks') or m.startswith('cryptography')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "[]"]

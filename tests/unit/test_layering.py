@@ -2,6 +2,7 @@
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,21 @@ def test_controllers_never_import_the_transport(path):
 def test_the_sandbox_imports_nothing_from_the_package(path):
     names = internal(imports_of(path))
     assert {n for n in names if not allowed(n, (f"{NAME}.sandbox",))} == set()
+
+
+@pytest.mark.parametrize("path", modules("webhooks/*.py"), ids=str)
+def test_the_webhook_receivers_need_no_web_framework_or_server(path):
+    # Plain WSGI and ASGI: the standard library, the package, and cryptography (lazily).
+    third_party = {n.split(".")[0] for n in imports_of(path)} - set(sys.stdlib_module_names)
+    assert third_party <= {NAME, "cryptography", "_typeshed"}
+
+
+def test_the_asgi_receiver_shares_the_decisions_of_the_wsgi_one():
+    for app in ("_app", "_asgi"):
+        names = imports_of(PACKAGE / "webhooks" / f"{app}.py")
+        assert f"{NAME}.webhooks._receiver.Receiver" in names
+        assert not {n for n in names if n.startswith(f"{NAME}.webhooks._signatures.verify")}
+        assert not {n for n in names if n.startswith(f"{NAME}.webhooks._payloads.parse")}
 
 
 @pytest.mark.parametrize("path", modules("cli/*.py"), ids=str)
