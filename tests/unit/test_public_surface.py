@@ -280,7 +280,7 @@ def test_http_call_back_base_methods_raise_as_in_2x():
 
 def test_jsonpickle_stays_out_of_the_package_and_the_guide_says_so():
     root = Path(__file__).resolve().parents[2]
-    assert "jsonpickle" not in (root / "setup.py").read_text()
+    assert "jsonpickle" not in (root / "pyproject.toml").read_text()
     requires = importlib.metadata.requires("message-media-messages") or []
     assert requires and not [r for r in requires if r.lower().startswith("jsonpickle")]
     code = (
