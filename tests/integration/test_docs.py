@@ -1,57 +1,37 @@
 """Every Python example of the documentation site runs, page by page, against the sandbox."""
 
-import re
-import shutil
 from pathlib import Path
 
 import pytest
-from test_readme import VECTOR_BODY, VECTOR_HEADERS, VECTOR_KEY
+from doc_examples import (
+    ROOT,
+    VECTOR_BODY,
+    VECTOR_HEADERS,
+    post_the_vector,
+    python_blocks,
+    run_blocks,
+)
 
-from message_media_messages import MessageMediaMessagesClient, SandboxServer
-from message_media_messages.configuration import Configuration
+from message_media_messages.models.reply import Reply
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 PAGES = sorted(
     p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md") if "_build" not in p.parts
 )
 
 
-def blocks(page: str) -> list[str]:
-    return re.findall(r"```python\n(.*?)```", (DOCS / page).read_text(encoding="utf-8"), re.S)
-
-
 def run_page(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
-    """Run a page's blocks in order, in one namespace, as a reader would paste them."""
-    (tmp_path / "examples").mkdir()
-    shutil.copy(ROOT / "examples" / "recipients.csv", tmp_path / "examples")
-    monkeypatch.chdir(tmp_path)  # the batch guide opens examples/recipients.csv
-    with SandboxServer() as sandbox:
-        sandbox.add_account("API_KEY", "API_SECRET", sub_accounts=["SUB-ACCOUNT"])
-        # Pages that leave the host to the default reach the sandbox the legacy way.
-        monkeypatch.setattr(Configuration, "base_uri", sandbox.url)
-        namespace: dict[str, object] = {
-            "__name__": "docs_example",  # a script of its own (Flask(__name__) needs one)
-            "client": MessageMediaMessagesClient("API_KEY", "API_SECRET"),  # Getting started's
-            "raw_body": VECTOR_BODY,
-            "request_headers": VECTOR_HEADERS,
-            "PUBLIC_KEY_B64": VECTOR_KEY,
-        }
-        for block in blocks(page):
-            exec(compile(block, str(DOCS / page), "exec"), namespace)
-        namespace["stored"] = sandbox.messages()
-    return namespace
+    return run_blocks(DOCS / page, tmp_path, monkeypatch)
 
 
 def test_the_site_has_its_pages_and_examples():
     assert {"index.md", "getting-started.md", "troubleshooting.md", "changelog.md"} <= set(PAGES)
-    assert sum(len(blocks(p)) for p in PAGES) >= 12
+    assert sum(len(python_blocks(DOCS / p)) for p in PAGES) >= 15
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if blocks(p)])
+@pytest.mark.parametrize("page", [p for p in PAGES if python_blocks(DOCS / p)])
 def test_every_example_of_the_page_runs_against_the_sandbox(page, tmp_path, monkeypatch):
-    namespace = run_page(page, tmp_path, monkeypatch)
-    assert namespace  # reaching here means every block ran without raising
+    assert run_page(page, tmp_path, monkeypatch)  # reaching here: every block ran
 
 
 def test_getting_started_sends_and_reads_back(tmp_path, monkeypatch, capsys):
@@ -60,7 +40,25 @@ def test_getting_started_sends_and_reads_back(tmp_path, monkeypatch, capsys):
     assert "queued" in out and "delivered" in out and "'accepted': 250" in out
 
 
-def test_the_flask_and_django_recipes_answer_as_the_wsgi_app_does(tmp_path, monkeypatch, capsys):
+def test_the_client_guide_does_what_it_says(tmp_path, monkeypatch):
+    namespace = run_page("guides/client.md", tmp_path, monkeypatch)
+    assert namespace["sub_client"].config.account_id == "SUB-ACCOUNT"  # type: ignore[attr-defined]
+    assert namespace["status"].status == "scheduled"  # type: ignore[attr-defined]
+    assert [m["content"] for m in namespace["stored"]][:2] == ["Your code is 1234", "A picture"]  # type: ignore[index]
+
+
+def test_the_batch_guide_sends_the_example_file(tmp_path, monkeypatch):
+    result = run_page("guides/batch.md", tmp_path, monkeypatch)["result"]
+    assert result.counts["accepted"] > 250 and result.counts["invalid"] > 0  # type: ignore[attr-defined]
+
+
+def test_the_sandbox_guide_runs_on_its_own_sandbox(tmp_path, monkeypatch, capsys):
+    client = run_page("guides/sandbox.md", tmp_path, monkeypatch)["client"]
+    assert client.config.base_uri.startswith("http://127.0.0.1:")  # type: ignore[attr-defined]
+    assert "'status':" in capsys.readouterr().out
+
+
+def test_the_webhook_guide_verifies_and_its_apps_answer(tmp_path, monkeypatch, capsys):
     import django
     from django.conf import settings
 
@@ -70,6 +68,7 @@ def test_the_flask_and_django_recipes_answer_as_the_wsgi_app_does(tmp_path, monk
     from django.test import RequestFactory
 
     namespace = run_page("guides/webhooks.md", tmp_path, monkeypatch)
+    assert isinstance(namespace["event"], Reply) and callable(namespace["app"])
     flask = namespace["flask_app"].test_client()  # type: ignore[attr-defined]
     view = namespace["messagemedia_webhook"]
     factory = RequestFactory()
@@ -79,4 +78,7 @@ def test_the_flask_and_django_recipes_answer_as_the_wsgi_app_does(tmp_path, monk
         request = factory.post("/webhooks/mm", data=body, content_type="application/json",
                                headers=VECTOR_HEADERS)  # fmt: skip
         assert view(request).status_code == status  # type: ignore[operator]
-    assert capsys.readouterr().out.count("Reply ") == 2  # handled once per recipe, never tampered
+    assert capsys.readouterr().out.count("Reply ") == 2  # once per recipe, never tampered
+    for asgi in ("asgi_app", "fastapi_app"):  # Starlette's Mount, FastAPI's mount
+        assert post_the_vector(namespace[asgi]) == (200, b'{"ok": true}')
+    assert capsys.readouterr().out.count("received Reply") == 2

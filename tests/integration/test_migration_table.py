@@ -1,4 +1,4 @@
-"""Rows of the README's migration table, tried as code for the official SDK runs them.
+"""Rows of the migration guide's table, tried as code for the official SDK runs them.
 
 Each test runs the program a row describes against the sandbox, asserts what the row says
 happens, and asserts the row says it (so the table cannot drift from the behaviour).
@@ -16,13 +16,15 @@ from message_media_messages import MessageMediaMessagesClient, NotFoundError
 from message_media_messages.configuration import REGIONS, Configuration
 from message_media_messages.sandbox import SandboxServer
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "guides"
+GUIDE = DOCS / "migrating.md"  # the migration guide
+CLIENT = DOCS / "client.md"  # the client guide: hosts
 SCHEDULED = "2030-01-01T00:00:00.000Z"
 
 
 def table_row(starts: str) -> str:
     """The migration table's row whose first cell starts with `starts`."""
-    guide = README.read_text(encoding="utf-8").split("## Migrating from the official SDK")[1]
+    guide = GUIDE.read_text(encoding="utf-8")
     rows = [line for line in guide.splitlines() if line.startswith(f"| {starts}")]
     assert len(rows) == 1, f"no single migration row starting {starts!r}"
     return rows[0]
@@ -78,7 +80,7 @@ def test_headers_row_says_error_handlers_see_authorization_redacted(sandbox: San
 
 
 def test_the_hosts_paragraph_names_the_default_and_every_region() -> None:
-    readme = README.read_text(encoding="utf-8")
+    readme = CLIENT.read_text(encoding="utf-8")
     hosts = readme.split("Hosts: ", 1)[1].split("\n\n", 1)[0]
     assert "default stays `https://api.messagemedia.com`" in hosts
     for region, host in REGIONS.items():

@@ -1,4 +1,4 @@
-"""What the 2026 spec deprecates is said so where users read it (docstrings, README)."""
+"""What the 2026 spec deprecates is said so where users read it (docstrings, the guides)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,7 @@ def test_delivery_report_delay_docstring_says_deprecated() -> None:
 
 
 def test_readme_explains_de_duplication_where_it_talks_about_never_sending_twice() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    batch = readme.split("## Batch sending", 1)[1].split("\n## ", 1)[0]
+    batch = (ROOT / "docs" / "guides" / "batch.md").read_text(encoding="utf-8")
     assert "never sends a row twice" in batch
     dedup = batch.split("**De-duplication**", 1)[1].split("\n- ", 1)[0]
     for fact in ("account setting", "off by default", "24 h", "400", "305", "rejected"):

@@ -235,8 +235,8 @@ def test_modules_and_functions_stay_small_enough_to_read(module):
 
 
 def readme_tree() -> dict[str, bool]:
-    """The files drawn in README's "How the code is laid out" -> whether marked [2.x]."""
-    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    """The files drawn in the development page's "How the code is laid out" -> [2.x] or not."""
+    readme = (PACKAGE.parent / "docs" / "project" / "development.md").read_text(encoding="utf-8")
     section = readme.split("## How the code is laid out", 1)[1]
     block = section.split("```\n", 2)[1]
     drawn: dict[str, bool] = {}
