@@ -14,7 +14,7 @@ from ..models.message import Message
 from ..models.send_messages_request import SendMessagesRequest
 from ..models.send_messages_response import SendMessagesResponse
 from ..models.status_enum import StatusEnum
-from ._requestor import BAD_REQUEST, Endpoint, result
+from ._answers import BAD_REQUEST, Endpoint, result
 from .base_controller import BaseController
 
 if TYPE_CHECKING:  # batch pulls in sqlite3 and threads: loaded on first use

@@ -108,7 +108,7 @@ def test_the_cli_uses_only_top_level_public_names(path):
 
 
 def test_the_layering_reader_resolves_relative_imports():
-    names = imports_of(PACKAGE / "controllers" / "_requestor.py")
+    names = imports_of(PACKAGE / "controllers" / "_answers.py")
     assert f"{NAME}.http.retry" in names
     assert f"{NAME}.exceptions.api_exception" in names
 
