@@ -25,12 +25,14 @@ setup(
     extras_require={
         "webhooks": ["cryptography>=41"],
         "cli": ["tqdm>=4.60"],
+        "async": ["httpx>=0.26"],
         "test": [
             "pytest>=7",
             "hypothesis>=6.80",
             "schemathesis>=4",
             "cryptography>=41",
             "tqdm>=4.60",
+            "httpx>=0.26",
         ],
         "lint": ["ruff>=0.5", "mypy>=1.8", "types-requests", "types-python-dateutil"],
     },

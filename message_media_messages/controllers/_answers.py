@@ -142,6 +142,12 @@ class Attempts:
         return maybe_sent(self.idempotent, reached or self.lost_answer)
 
 
+def cancel_needs_check(exchange: Exchange) -> bool:
+    """Whether a cancel's 400 may be the API refusing to cancel twice: an earlier attempt's
+    answer was lost, so the message must be looked up (cancelled means success)."""
+    return exchange.lost_answer and exchange.kind == BAD_REQUEST
+
+
 def result(endpoint: Endpoint, exchange: Exchange) -> Any:
     """The call's result from its final exchange (no I/O).
 

@@ -89,9 +89,16 @@ def test_only_the_transport_imports_requests(path):
         assert third_party == set()
 
 
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=str)
+def test_only_the_async_transport_imports_httpx(path):
+    third_party = {n.split(".")[0] for n in imports_of(path)} & {"httpx", "httpcore", "aiohttp"}
+    assert third_party == ({"httpx"} if path == PACKAGE / "http" / "_async_transport.py" else set())
+
+
 @pytest.mark.parametrize("path", modules("controllers/*.py"), ids=str)
 def test_controllers_never_import_the_transport(path):
-    assert not {n for n in imports_of(path) if allowed(n, (f"{NAME}.http.transport",))}
+    transports = (f"{NAME}.http.transport", f"{NAME}.http._async_transport")
+    assert not {n for n in imports_of(path) if allowed(n, transports)}
 
 
 @pytest.mark.parametrize("path", modules("sandbox/*.py"), ids=str)
