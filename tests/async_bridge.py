@@ -84,9 +84,12 @@ class Bridged:
         return self.loop.run_until_complete(awaitable)
 
     def close(self) -> None:
-        """`await client.aclose()`; the loop stays for a client used again after it."""
+        """`await client.aclose()`, then finish what is left on the loop (as asyncio.run
+        ends); the loop stays open for a client used again after it."""
         if not self.loop.is_closed():
             self.loop.run_until_complete(self.client.aclose())
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+            self.loop.run_until_complete(asyncio.sleep(0))
 
     def __del__(self) -> None:
         if not self.loop.is_closed():

@@ -7,10 +7,12 @@ whole-attempt deadline as a real cancel scope and no thread per call.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import ssl
 import urllib.request
-from typing import Any
+from collections.abc import AsyncGenerator
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import anyio
@@ -123,7 +125,8 @@ class AsyncTransport:
         try:
             if raw.status_code == 101:  # no request of ours asks to switch protocols
                 raise httpx.RemoteProtocolError("101 Switching Protocols, which was not asked for")
-            refused = encoding_refusal(raw.headers.get("content-encoding"))
+            empty = raw.status_code in (204, 304) or raw.headers.get("content-length") == "0"
+            refused = None if empty else encoding_refusal(raw.headers.get("content-encoding"))
             if refused is None:
                 body = await _bounded_body(raw, self._max_body)
                 if body is not None:
@@ -146,11 +149,13 @@ async def _bounded_body(raw: httpx.Response, limit: int) -> bytes | None:
         return None
     chunks: list[bytes] = []
     size = 0
-    async for chunk in raw.aiter_raw():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
+    stream = cast(AsyncGenerator[bytes, None], raw.aiter_raw())  # httpx's is a generator
+    async with contextlib.aclosing(stream):  # closed now, not when collected
+        async for chunk in stream:
+            size += len(chunk)
+            if size > limit:
+                return None
+            chunks.append(chunk)
     return b"".join(chunks)
 
 
