@@ -95,6 +95,9 @@ class Bridged:
         if not self.loop.is_closed():
             self.loop.close()
 
+    def __repr__(self) -> str:
+        return repr(self.client)
+
     def __enter__(self) -> Bridged:
         return self
 

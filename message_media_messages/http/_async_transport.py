@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import anyio
 import httpx
 
+from .._setting_checks import usable_url
 from ..configuration import DEFAULT_MAX_RESPONSE_BYTES
 from ..exceptions.api_exception import ConfigurationError
 from ._base_transport import Timeout
@@ -31,6 +32,7 @@ from .http_response import HttpResponse
 _CONNECT_ONLY = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError, httpx.PoolTimeout)
 _WRITING = "http11.send_request_headers.started"  # from here the request may reach the server
 _WRITTEN = "http11.receive_response_headers.started"  # sent: the read budget starts
+_PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 MAX_OPEN = 100  # connections open at once at least (httpx's default); more calls wait
 
 
@@ -76,6 +78,8 @@ class AsyncTransport:
             max_connections=max(MAX_OPEN, pool_maxsize), max_keepalive_connections=pool_maxsize
         )
         try:
+            if proxy is not None and not usable_url(proxy, _PROXY_SCHEMES):
+                raise ValueError("not an http(s) or socks5 URL with a host and a usable port")
             self._pool = httpx.AsyncHTTPTransport(
                 verify=_ssl_context(verify), limits=limits, proxy=proxy, trust_env=False
             )
