@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Mapping,
+    Sequence,
+)
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from .. import _validation as validation
 from ..models._base import Model
@@ -16,6 +24,7 @@ from ..models.confirm_delivery_reports_as_received_request import (
 from ..models.confirm_replies_as_received_request import ConfirmRepliesAsReceivedRequest
 from ..models.delivery_report import DeliveryReport
 from ..models.get_message_status_response import GetMessageStatusResponse
+from ..models.message import Message
 from ..models.reply import Reply
 from ..models.send_messages_request import SendMessagesRequest
 from ..models.send_messages_response import SendMessagesResponse
@@ -24,10 +33,15 @@ from ._answers import Endpoint, cancel_needs_check, result
 from ._async_requestor import AsyncRequestor
 from ._feed import Feed
 from .delivery_reports_controller import DeliveryReportsController
-from .messages_controller import CANCEL, CREDITS, SEND, STATUS
+from .messages_controller import CANCEL, CREDITS, SEND, SEND_CHECKED, STATUS
 from .replies_controller import RepliesController
 
+if TYPE_CHECKING:  # batch pulls in sqlite3: loaded on first use
+    from ..batch._results import BatchProgress, BatchResult
+
 T = TypeVar("T", bound=Model)
+Row = Message | Mapping[str, Any]
+Rows = Iterable[Row] | AsyncIterable[Row]  # what an async send_batch reads
 
 
 class AsyncMessagesController:
@@ -49,6 +63,37 @@ class AsyncMessagesController:
             SEND, body=body, account_header=account_header
         )
         return sent
+
+    async def send_batch(
+        self,
+        messages: Rows,
+        *,
+        concurrency: int = 1,
+        journal: str | None = None,
+        dry_run: bool = False,
+        on_progress: Callable[[BatchProgress], None] | None = None,
+        account_header: str | None = None,
+    ) -> BatchResult:
+        """Send any number of messages, streamed, in requests of up to 100, with the sync
+        `send_batch`'s ledger, journal, outcomes and guarantees (see it);
+        `concurrency` requests in flight on this loop.
+
+        Args:
+            messages: an iterable or an async iterable of `Message` or dicts.
+            concurrency, journal, dry_run, on_progress, account_header: as for the sync one.
+        """
+        from ..batch._async_sender import send_batch
+
+        async def send(payload: dict[str, Any]) -> SendMessagesResponse:
+            sent: SendMessagesResponse = await self._requestor.call(
+                SEND_CHECKED, body=payload, account_header=account_header
+            )
+            return sent
+
+        return await send_batch(
+            send, messages,
+            concurrency=concurrency, journal=journal, dry_run=dry_run, on_progress=on_progress,
+        )  # fmt: skip
 
     async def get_message_status(
         self, message_id: str, account_header: str | None = None

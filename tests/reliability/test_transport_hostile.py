@@ -198,7 +198,6 @@ def test_a_retry_after_that_is_not_ascii_digits_or_a_date_counts_as_absent(serve
     assert len(sleeps) == 2 and 0.25 <= sleeps[0] <= 0.5 and 0.5 <= sleeps[1] <= 1.0
 
 
-@pytest.mark.parametrize("flavour", ["sync"], indirect=True)  # the async client has no batch yet
 def test_a_batch_answered_429_with_an_odd_retry_after_knows_nothing_was_sent(serve):
     def limiting(conn: socket.socket, server: RawServer) -> None:
         while server.read_request(conn):
