@@ -70,7 +70,8 @@ class AsyncMessageMediaMessagesClient:
         cls, environ: Mapping[str, str] | None = None, **settings: Any
     ) -> AsyncMessageMediaMessagesClient:
         """A client configured from `MESSAGEMEDIA_*` environment variables (see the sync one)."""
-        given = {n: settings.pop(n, None) for n in ("retry_policy", "http_call_back", "transport")}
+        own = ("retry_policy", "http_call_back", "transport", "sleep")  # not Configuration's
+        given = {name: settings.pop(name, None) for name in own}
         return cls(config=Configuration.from_env(environ, **settings), **given)
 
     @cached_property
