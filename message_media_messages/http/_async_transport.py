@@ -110,7 +110,7 @@ class AsyncTransport:
         )  # fmt: skip
         try:
             with attempt.scope:
-                return await self._exchange(outgoing, request)
+                return await self._exchange(outgoing)
         except httpx.TransportError as exc:
             left = attempt.writing and not isinstance(exc, _CONNECT_ONLY)
             timed_out = isinstance(exc, httpx.TimeoutException)
@@ -123,7 +123,7 @@ class AsyncTransport:
         failure = classify(cause, left=True, timed_out=True, expired=True)
         raise error_for(failure, request)
 
-    async def _exchange(self, outgoing: httpx.Request, request: HttpRequest) -> HttpResponse:
+    async def _exchange(self, outgoing: httpx.Request) -> HttpResponse:
         """The whole response, or its head alone when its body is refused unread."""
         raw = await self._pool.handle_async_request(outgoing)
         try:
