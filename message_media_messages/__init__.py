@@ -16,6 +16,9 @@ from .models._lazy import lazy_names
 __version__ = SDK_VERSION
 
 if TYPE_CHECKING:
+    from ._async_client import (
+        AsyncMessageMediaMessagesClient as AsyncMessageMediaMessagesClient,
+    )
     from .batch import BatchResult as BatchResult, BatchRow as BatchRow
     from .configuration import Configuration as Configuration
     from .exceptions import (
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
         WebhookPayloadError as WebhookPayloadError,
         WebhookSignatureError as WebhookSignatureError,
     )
-    from .http import BaseTransport as BaseTransport
+    from .http import AsyncBaseTransport as AsyncBaseTransport, BaseTransport as BaseTransport
     from .http.retry import RetryPolicy as RetryPolicy
     from .message_media_messages_client import (
         MessageMediaMessagesClient as MessageMediaMessagesClient,
@@ -69,6 +72,8 @@ _MODELS = """CancelScheduledMessageRequest ConfirmDeliveryReportsAsReceivedReque
     ConfirmRepliesAsReceivedRequest DeliveryReport FormatEnum Message Reply
     SendMessagesRequest SourceNumberTypeEnum StatusEnum""".split()  # noqa: SIM905
 _HOMES = {
+    "AsyncBaseTransport": "http",
+    "AsyncMessageMediaMessagesClient": "_async_client",
     "BaseTransport": "http",
     "BatchResult": "batch",
     "BatchRow": "batch",

@@ -100,14 +100,18 @@ def _in_package(module: object) -> bool:
 
 def check_base_uri(uri: str) -> None:
     """Refuse a base URI that is not a usable http(s) URL (its password never shown)."""
+    if not usable_url(uri, ("http", "https")):
+        raise ConfigurationError(f"base_uri must be an http(s) URL, not {redact_url(repr(uri))}")
+
+
+def usable_url(uri: str, schemes: tuple[str, ...]) -> bool:
+    """Whether `uri` is a URL of one of `schemes` with a host and a usable port."""
     try:
         parts = urlsplit(uri)
-        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
-        usable = usable and parts.port != 0 and not _NOT_URL_SAFE.search(uri)
+        usable = parts.scheme in schemes and bool(parts.hostname)
+        return usable and parts.port != 0 and not _NOT_URL_SAFE.search(uri)
     except ValueError:  # a bad IPv6 literal, a port that is not a number in 0-65535
-        usable = False
-    if not usable:
-        raise ConfigurationError(f"base_uri must be an http(s) URL, not {redact_url(repr(uri))}")
+        return False
 
 
 def check_timeout(value: object) -> Timeout:

@@ -6,12 +6,11 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from ._client_settings import client_config, wiring
 from .configuration import DEFAULT_TIMEOUT, Configuration, Timeout
 from .controllers._requestor import Requestor
-from .exceptions.api_exception import ConfigurationError
 from .http._base_transport import BaseTransport
 from .http._redaction import redact_url
-from .http.auth._schemes import auth_for
 from .http.retry import RetryPolicy
 from .http.transport import Transport
 
@@ -66,31 +65,15 @@ class MessageMediaMessagesClient:
         timeout: Timeout = DEFAULT_TIMEOUT,
         **settings: Any,
     ) -> None:
-        if "use_hmac_autentication" in settings:  # the official 1.1.0 keyword's spelling
-            use_hmac_authentication = _hmac_alias(
-                use_hmac_authentication, settings.pop("use_hmac_autentication")
-            )
-        if config is None:
-            config = Configuration(
-                auth_user_name, auth_password, use_hmac_authentication, timeout=timeout, **settings
-            )
-        else:
-            _refuse_beside_config(
-                auth_user_name, auth_password, use_hmac_authentication, timeout, settings
-            )
-        self.config = config
+        self.config = config = client_config(
+            auth_user_name, auth_password, use_hmac_authentication, config, timeout, settings
+        )
         self._transport = transport if transport is not None else _default_transport(config)
         self._requestor = Requestor(
             transport=self._transport,
-            auth=auth_for(config),
-            retry=retry_policy or RetryPolicy(max_retries=config.max_retries),
-            timeout=(config.connect_timeout, config.read_timeout),
-            base_uri=str(config.base_uri),
-            headers={"User-Agent": config.user_agent, "Accept": "application/json"},
-            account_id=config.account_id,
             sleep=config.sleep,
-            clock=config.clock,
             call_back=http_call_back,
+            **wiring(config, retry_policy),
         )
 
     @classmethod
@@ -150,41 +133,6 @@ class MessageMediaMessagesClient:
     def __repr__(self) -> str:
         scheme = "hmac" if self.config.use_hmac_authentication else "basic"
         return f"<MessageMediaMessagesClient {redact_url(str(self.config.base_uri))} auth={scheme}>"
-
-
-def _refuse_beside_config(
-    key: str | None,
-    secret: str | None,
-    use_hmac: bool,
-    timeout: Timeout,
-    settings: Mapping[str, Any],
-) -> None:
-    """Refuse settings passed beside `config=`, which would otherwise be silently ignored.
-
-    Raises:
-        ConfigurationError: naming each such argument (never its value).
-    """
-    given = [name for name, value in (("auth_user_name", key), ("auth_password", secret))
-             if value is not None]  # fmt: skip
-    if use_hmac:
-        given.append("use_hmac_authentication")
-    if timeout != DEFAULT_TIMEOUT:
-        given.append("timeout")
-    given += sorted(settings)
-    if given:
-        raise ConfigurationError(
-            f"config= is a complete Configuration: set {', '.join(given)} on it, not beside "
-            "it (they would be ignored)"
-        )
-
-
-def _hmac_alias(official: bool, misspelt: Any) -> bool:
-    """`use_hmac_autentication=` (1.1.0) as an alias of `use_hmac_authentication`."""
-    if official and not misspelt:
-        raise ConfigurationError(
-            "use_hmac_authentication and use_hmac_autentication (its 1.1.0 spelling) disagree"
-        )
-    return bool(misspelt)
 
 
 def _default_transport(config: Configuration) -> Transport:

@@ -1,13 +1,18 @@
-"""pytest plugin: `mm_sandbox` and `mm_client` fixtures to test code against the local sandbox."""
+"""pytest plugin: `mm_sandbox`, `mm_client` and `mm_async_client` fixtures (the local sandbox).
+
+`mm_async_client` is an async fixture: use it in tests that anyio's pytest plugin runs
+(`@pytest.mark.anyio`; anyio comes with httpx, in the `async` extra).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
+    from ._async_client import AsyncMessageMediaMessagesClient
     from .message_media_messages_client import MessageMediaMessagesClient
     from .sandbox import SandboxServer
 
@@ -27,6 +32,19 @@ def mm_client(mm_sandbox: SandboxServer) -> Iterator[MessageMediaMessagesClient]
     from .message_media_messages_client import MessageMediaMessagesClient
 
     with MessageMediaMessagesClient(
+        mm_sandbox.api_key, mm_sandbox.api_secret, base_uri=mm_sandbox.url
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def mm_async_client(
+    mm_sandbox: SandboxServer,
+) -> AsyncIterator[AsyncMessageMediaMessagesClient]:
+    """An async client (Basic auth) pointed at `mm_sandbox`, closed after the test."""
+    from ._async_client import AsyncMessageMediaMessagesClient
+
+    async with AsyncMessageMediaMessagesClient(
         mm_sandbox.api_key, mm_sandbox.api_secret, base_uri=mm_sandbox.url
     ) as client:
         yield client

@@ -17,23 +17,42 @@ def dry_run(
     on_progress: Callable[[BatchProgress], None] | None,
 ) -> BatchResult:
     """Validate and measure every row; send nothing."""
-    ledger, counts, total = Ledger(None), {VALID: 0, INVALID: 0}, 0
-    rows: list[LedgerRow] = []
+    measured = Measured(on_progress)
     for index, row in enumerate(messages):
+        measured.add(index, row)
+    return measured.result()
+
+
+class Measured:
+    """A dry run's state: rows are added one by one (from an iterable or an async one)."""
+
+    def __init__(self, on_progress: Callable[[BatchProgress], None] | None) -> None:
+        self.ledger, self.counts, self.total = Ledger(None), {VALID: 0, INVALID: 0}, 0
+        self.rows: list[LedgerRow] = []
+        self.on_progress = on_progress
+
+    def add(self, index: int, row: object) -> None:
+        """Validate and measure row `index`."""
         wire, problems = checked(row, index)
         if problems or wire is None:
-            rows.append(LedgerRow(index, None, INVALID, error=problems))
-            counts[INVALID] += 1
+            self.rows.append(LedgerRow(index, None, INVALID, error=problems))
+            self.counts[INVALID] += 1
         else:
             parts = analyze(wire["content"])
-            total += parts.segments
-            rows.append(LedgerRow(index, None, VALID, None, None, parts.encoding, parts.segments))
-            counts[VALID] += 1
-        if len(rows) == WINDOW:
-            _write(ledger, rows, on_progress, counts)
-            rows = []
-    _write(ledger, rows, on_progress, counts)
-    return BatchResult(counts, ledger.view(), total_segments=total, dry_run=True)
+            self.total += parts.segments
+            self.rows.append(
+                LedgerRow(index, None, VALID, None, None, parts.encoding, parts.segments)
+            )
+            self.counts[VALID] += 1
+        if len(self.rows) == WINDOW:
+            _write(self.ledger, self.rows, self.on_progress, self.counts)
+            self.rows = []
+
+    def result(self) -> BatchResult:
+        """Every row measured: the dry run's result."""
+        _write(self.ledger, self.rows, self.on_progress, self.counts)
+        self.rows = []
+        return BatchResult(self.counts, self.ledger.view(), total_segments=self.total, dry_run=True)
 
 
 def _write(

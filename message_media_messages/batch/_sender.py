@@ -40,13 +40,14 @@ from ._rows import Entry, Settled, checked, group, settled
 logger = logging.getLogger("message_media_messages")
 
 SendWire = Callable[[dict[str, Any]], SendMessagesResponse]
+Arrived = list[tuple[list[Entry], object]]  # finished requests: (chunk, response or error)
 
 
 @dataclass
 class _Run:
     """The state of one send_batch call (internal)."""
 
-    send: SendWire
+    send: Callable[[dict[str, Any]], Any]  # a SendWire (the async run's returns awaitables)
     ledger: Ledger
     concurrency: int
     on_progress: Callable[[BatchProgress], None] | None
@@ -62,31 +63,50 @@ class _Run:
     error: Exception | None = None  # the first request that failed
     sent: bool = False  # whether any request has left: a refused run reports no rows
     fresh: list[BatchRow] = field(default_factory=list)  # settled since the last report
+    chunk: list[Entry] = field(default_factory=list)  # admitted rows, not a full chunk yet
+    prior: dict[int, LedgerRow] = field(default_factory=dict)  # the journal's current window
+    horizon: int = -1  # the last row index the journal records
 
     def run(self, messages: Iterable[Message | Mapping[str, Any]]) -> None:
-        chunk: list[Entry] = []
-        prior: dict[int, LedgerRow] = {}
-        horizon, index = self.ledger.last_index(), -1
+        self.horizon, index = self.ledger.last_index(), -1
         for index, row in enumerate(messages):
-            if self.ledger.durable and index % WINDOW == 0:
-                prior = self.ledger.prior(index, index + WINDOW - 1)
-            entry = self._admit(index, row, prior.get(index))
-            if entry is not None:
-                chunk.append(entry)
-                if len(chunk) == MAX_MESSAGES:
-                    self._send_or_hold(chunk, index <= horizon)
-                    chunk = []
-        if self.ledger.durable and self.ledger.recorded_beyond(index):
-            raise JournalMismatchError(
-                f"the journal {self.ledger.path} records more rows than this input has",
-                path=self.ledger.path,
-            )
-        self._send_or_hold(chunk, False)
+            full = self.take(index, row)
+            if full is not None:
+                self._send_or_hold(*full)
+        self._send_or_hold(self.end_of_input(index), False)
         self._flush()
         while self.pending or self.queue:
             self._pump(limit=1)
         self._flush()
         self._report()
+
+    def take(self, index: int, row: object) -> tuple[list[Entry], bool] | None:
+        """Admit row `index`: the chunk it fills, if any, and whether it lies within the
+        rows an earlier run journaled (the decisions both the sync and async runs use)."""
+        if self.ledger.durable and index % WINDOW == 0:
+            self.prior = self.ledger.prior(index, index + WINDOW - 1)
+        entry = self._admit(index, row, self.prior.get(index))
+        if entry is None:
+            return None
+        self.chunk.append(entry)
+        if len(self.chunk) < MAX_MESSAGES:
+            return None
+        full, self.chunk = self.chunk, []
+        return full, index <= self.horizon
+
+    def end_of_input(self, index: int) -> list[Entry]:
+        """The last (partial) chunk, once the input ended at row `index`.
+
+        Raises:
+            JournalMismatchError: the journal records rows beyond the input's end.
+        """
+        if self.ledger.durable and self.ledger.recorded_beyond(index):
+            raise JournalMismatchError(
+                f"the journal {self.ledger.path} records more rows than this input has",
+                path=self.ledger.path,
+            )
+        last, self.chunk = self.chunk, []
+        return last
 
     def _admit(self, index: int, row: object, prior: LedgerRow | None) -> Entry | None:
         """Validate one row; record it if invalid or already settled, else return it to send."""
@@ -110,8 +130,8 @@ class _Run:
             return None
         return Entry(index, wire, fp)
 
-    def _send_or_hold(self, chunk: list[Entry], within_journal: bool) -> None:
-        """Send a chunk, unless it lies within the rows an earlier run journaled.
+    def release(self, chunk: list[Entry], within_journal: bool) -> None:
+        """Queue a chunk to send, unless it lies within the rows an earlier run journaled.
 
         Those chunks wait until the whole journaled range has matched the input, so a
         different input is refused before any of it is sent.
@@ -121,17 +141,25 @@ class _Run:
             return
         self.queue.extend([*self.held, chunk] if chunk else self.held)
         self.held = []
+
+    def launch(self) -> list[Entry]:
+        """The next queued chunk, journaled as in flight before it can leave."""
+        chunk = self.queue.popleft()
+        if self.ledger.durable:  # a temp ledger is gone after a crash: nothing to mark
+            self.groups.append(group(chunk, Settled(IN_FLIGHT, None, None), True))
+            self._flush()
+        self.sent = True
+        return chunk
+
+    def _send_or_hold(self, chunk: list[Entry], within_journal: bool) -> None:
+        self.release(chunk, within_journal)
         while self.queue:  # at most `concurrency` in flight, nothing piling up
             self._pump(limit=self.concurrency)
 
     def _pump(self, limit: int) -> None:
         """Send queued chunks, keeping at most `concurrency` in flight; settle finished ones."""
         while self.queue and len(self.pending) < self.concurrency:
-            chunk = self.queue.popleft()
-            if self.ledger.durable:  # a temp ledger is gone after a crash: nothing to mark
-                self.groups.append(group(chunk, Settled(IN_FLIGHT, None, None), True))
-                self._flush()  # journaled as in flight before it can leave
-            self.sent = True
+            chunk = self.launch()
             if self.pool is None:
                 self._settle(chunk, _attempt(self.send, chunk))
             else:
@@ -173,17 +201,20 @@ class _Run:
             self.fresh += map(BatchRow, idxs, repeat(state), ids or repeat(None), repeat(error))
         return True
 
-    def stop(self) -> None:
+    def stop(self, arrived: Arrived | None = None) -> None:
         """After an interruption: record the answers that already arrived, release the journal.
 
-        If the journal cannot be written, those rows stay in flight (reported unknown by
-        the next run, never sent again); the error that stopped the batch is the one raised.
+        `arrived`: the async run's finished requests (the sync run's are its futures). If
+        the journal cannot be written, those rows stay in flight (reported unknown by the
+        next run, never sent again); the error that stopped the batch is the one raised.
         """
         try:
             if self.pool is not None:
                 self.pool.shutdown(wait=True)
-            for future, chunk in self.pending.items():
-                self._record(chunk, future.result())
+            if arrived is None:
+                arrived = [(chunk, future.result()) for future, chunk in self.pending.items()]
+            for chunk, outcome in arrived:
+                self._record(chunk, outcome)
             self.pending.clear()
             self._flush()
             if self.sent:  # hand over what settled (a refused run sent nothing, reports nothing)
@@ -207,6 +238,28 @@ class _Run:
         if self.on_progress is not None:
             self.on_progress(BatchProgress(self.rows_done, dict(self.counts), rows))
 
+    def begin(self) -> None:
+        """Say so when the last run on this journal stopped with rows in flight."""
+        if self.ledger.interrupted:
+            stopped = self.ledger.interrupted
+            logger.warning("%d rows were in flight when the last run stopped", stopped)
+
+    def complete(self) -> None:
+        """The run went through its input: the journal is complete, unless rows were
+        rejected (a rerun has those to try again)."""
+        if not self.counts.get(REJECTED):
+            self.ledger.complete()
+
+    def result(self) -> BatchResult:
+        """What the run returns: counts and the ledger's rows."""
+        return BatchResult(self.counts, self.ledger.view(), error=self.error)
+
+
+def check_concurrency(concurrency: object) -> None:
+    """Refuse a `concurrency` that is not a whole number >= 1."""
+    if not isinstance(concurrency, int) or concurrency < 1:
+        raise ConfigurationError("concurrency must be a whole number >= 1")
+
 
 def send_batch(
     send: SendWire,
@@ -218,26 +271,23 @@ def send_batch(
     on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> BatchResult:
     """Send any number of messages; see `MessagesController.send_batch`."""
-    if not isinstance(concurrency, int) or concurrency < 1:
-        raise ConfigurationError("concurrency must be a whole number >= 1")
+    check_concurrency(concurrency)
     if dry_run:
         return measure(messages, on_progress)
     run = _Run(send, Ledger(journal), concurrency, on_progress)
-    if run.ledger.interrupted:
-        logger.warning("%d rows were in flight when the last run stopped", run.ledger.interrupted)
+    run.begin()
     if concurrency > 1:
         run.pool = ThreadPoolExecutor(concurrency, thread_name_prefix="mm-batch")
     try:
         run.run(messages)
-        if not run.counts.get(REJECTED):  # else a rerun has rows to try again
-            run.ledger.complete()
+        run.complete()
     except BaseException:
         run.stop()
         raise
     finally:
         if run.pool is not None:
             run.pool.shutdown(wait=True)
-    return BatchResult(run.counts, run.ledger.view(), error=run.error)
+    return run.result()
 
 
 def _attempt(send: SendWire, chunk: list[Entry]) -> object:

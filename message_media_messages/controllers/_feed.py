@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
 from .. import _validation as validation
 from .._rules import MAX_IDS
 from ..models._base import Model
-from ._requestor import Endpoint
+from ._answers import Endpoint
 from .base_controller import BaseController
 
 T = TypeVar("T", bound=Model)
@@ -78,22 +77,45 @@ class FeedController(BaseController, Generic[T]):
         )
 
 
-@dataclass
-class _Pending:
-    """Ids handed over and not yet confirmed, confirmed in batches of up to `MAX_IDS`."""
+class Feed(Generic[I]):
+    """The decisions of one poll-and-confirm run (no I/O): what to confirm, when to stop.
 
-    confirm: Callable[[list[str]], None]
-    ids: list[str] = field(default_factory=list)
+    The sync `iter_unconfirmed` and the async `aiter_unconfirmed` drive it the same way:
+    `stops_at(items)` after each check; `moved_past(item)` once the caller asks for the
+    next item; `due()` for ids to confirm now (`full_only`: only a whole batch), and
+    `confirmed()` once they are (a failed confirm keeps them, tried again at the end).
+    """
 
-    def add(self, item_id: str) -> None:
-        self.ids.append(item_id)
-        if len(self.ids) == MAX_IDS:
-            self.flush()
+    __slots__ = ("follow", "handed", "id_of", "limit", "pending")
 
-    def flush(self) -> None:
-        if self.ids:
-            self.confirm(list(self.ids))  # a failed confirm keeps them: retried at the end
-            self.ids.clear()
+    def __init__(self, id_of: Callable[[I], str], *, follow: bool, limit: int | None) -> None:
+        self.id_of, self.follow, self.limit = id_of, follow, limit
+        self.pending: list[str] = []
+        self.handed = 0
+
+    @property
+    def done(self) -> bool:
+        """Whether `limit` items were handed over."""
+        return self.limit is not None and self.handed >= self.limit
+
+    def stops_at(self, items: Sequence[I]) -> bool:
+        """Whether the run ends with this check (nothing waiting, not following)."""
+        return not items and not self.follow
+
+    def moved_past(self, item: I) -> None:
+        """The caller asked for the item after `item`: it may be confirmed."""
+        self.pending.append(self.id_of(item))
+        self.handed += 1
+
+    def due(self, *, full_only: bool = False) -> list[str] | None:
+        """The ids to confirm now (a copy), or None."""
+        if not self.pending or (full_only and len(self.pending) < MAX_IDS):
+            return None
+        return list(self.pending)
+
+    def confirmed(self) -> None:
+        """The ids `due` gave were confirmed."""
+        self.pending.clear()
 
 
 def iter_unconfirmed(
@@ -111,28 +133,35 @@ def iter_unconfirmed(
     At-least-once: an item is confirmed once the caller asks for the next (or the loop ends).
 
     Args:
-        check: returns the oldest unconfirmed items (up to 100).
-        confirm: confirms a list of ids.
-        id_of: an item's id.
+        check, confirm, id_of: get the oldest unconfirmed items; confirm ids; an item's id.
         follow: keep polling when a check comes back empty, instead of stopping.
         poll_interval: seconds between checks while following and idle.
         limit: stop after handing over this many items (None: no limit).
         sleep: the sleep function (the client's, injectable in tests).
     """
-    pending, handed = _Pending(confirm), 0
+    feed = Feed(id_of, follow=follow, limit=limit)
+    flush = functools.partial(_flush, feed, confirm)
     try:
-        while limit is None or handed < limit:
+        while not feed.done:
             items = check()
-            if not items and not follow:
+            if feed.stops_at(items):
                 return
             for item in items:
                 yield item
-                pending.add(id_of(item))  # reached only once the caller moved past `item`
-                handed += 1
-                if limit is not None and handed >= limit:
+                feed.moved_past(item)  # reached only once the caller moved past `item`
+                flush(True)
+                if feed.done:
                     return
-            pending.flush()
+            flush()
             if not items:
                 sleep(poll_interval)
     finally:
-        pending.flush()
+        flush()
+
+
+def _flush(feed: Feed[I], confirm: Callable[[list[str]], None], full_only: bool = False) -> None:
+    """Confirm what `feed` says is due."""
+    ids = feed.due(full_only=full_only)
+    if ids is not None:
+        confirm(ids)
+        feed.confirmed()

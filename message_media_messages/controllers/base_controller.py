@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._requestor import Endpoint, Exchange, Requestor, result
+from ._answers import Endpoint, Exchange, result
+from ._requestor import Requestor
 
 
 class BaseController:

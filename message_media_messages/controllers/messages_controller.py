@@ -14,7 +14,7 @@ from ..models.message import Message
 from ..models.send_messages_request import SendMessagesRequest
 from ..models.send_messages_response import SendMessagesResponse
 from ..models.status_enum import StatusEnum
-from ._requestor import BAD_REQUEST, Endpoint, result
+from ._answers import Endpoint, cancel_needs_check, result
 from .base_controller import BaseController
 
 if TYPE_CHECKING:  # batch pulls in sqlite3 and threads: loaded on first use
@@ -145,7 +145,7 @@ class MessagesController(BaseController):
         )
         # A retry after a lost answer finds the message cancelled by the first attempt,
         # and the API refuses to cancel it twice: that is a success.
-        if exchange.lost_answer and exchange.kind == BAD_REQUEST:
+        if cancel_needs_check(exchange):
             status = self.get_message_status(message_id, account_header).status
             if status == StatusEnum.CANCELLED:
                 return ""

@@ -40,3 +40,18 @@ class BaseTransport(Protocol):
                 request provably never left: the client's retry decisions rest on both.
         """
         ...
+
+
+class AsyncBaseTransport(Protocol):
+    """What `AsyncMessageMediaMessagesClient(transport=...)` accepts: any object with an
+    async `send`, with the same contract as `BaseTransport.send`.
+
+    The default is the httpx transport of `http/_async_transport.py`. `aclose()` is awaited
+    by `client.aclose()` when the object has one. When the task is cancelled during a send,
+    the `CancelledError` raised should carry `maybe_sent` (whether any byte of the request
+    was written); without it the client assumes it may have been.
+    """
+
+    async def send(self, request: HttpRequest, *, timeout: Timeout) -> HttpResponse:
+        """Send one request, once, and return the whole response (see `BaseTransport.send`)."""
+        ...

@@ -26,6 +26,7 @@ from . import retry
 from ._base_transport import Timeout
 from ._body import bounded_body, check_headers, encoding_refusal, wire_headers
 from ._deadline import Attempt, Budget, DeadlineSocket
+from ._failures import classify, error_for
 from ._interim import FinalResponse
 from ._redaction import redact_url
 from .http_request import HttpRequest
@@ -117,6 +118,12 @@ class _ReadTimeout(_Public, APITimeoutError, requests.exceptions.ReadTimeout):
 
 _PUBLIC: dict[str, type[TransportError]] = {
     "connection": _ConnectionError, "connect_timeout": _ConnectTimeout, "read_timeout": _ReadTimeout
+}  # fmt: skip
+
+
+_PUBLIC_BY_KIND: dict[str, type[TransportError]] = {
+    retry.CONNECT: _ConnectionError, retry.CONNECT_TIMEOUT: _ConnectTimeout,
+    retry.READ_TIMEOUT: _ReadTimeout, retry.RESET: _ConnectionError,
 }  # fmt: skip
 
 
@@ -271,29 +278,16 @@ def _tls_pool_kwargs(verify: bool | str) -> dict[str, Any]:
 
 
 def _mapped(exc: BaseException, request: HttpRequest, attempt: Attempt) -> TransportError:
-    """Our error for a urllib3 or socket failure, classified by whether it may have been sent.
+    """Our error for a urllib3 or socket failure (see `classify`), as a requests error too.
 
-    Once the request started going out it may have been processed, whatever failed
-    next, unless the failure is one only connecting can raise (plain HTTP connects
-    lazily, as the request is written).
+    Plain HTTP connects lazily, as the request is written: a failure only connecting can
+    raise means it never left even then.
     """
-    where: dict[str, Any] = {"method": request.http_method, "path": request.path}
-    timed_out = isinstance(exc, (u3.TimeoutError, TimeoutError))
-    if not attempt.writing or isinstance(exc, _CONNECT_ONLY):
-        if timed_out and not isinstance(exc, u3.NewConnectionError):
-            return _ConnectTimeout(
-                f"connect timed out: {exc}", maybe_sent=False, failure=retry.CONNECT_TIMEOUT,
-                **where,
-            )  # fmt: skip
-        return _ConnectionError(
-            f"could not connect: {exc}", maybe_sent=False, failure=retry.CONNECT, **where
-        )
-    if attempt.expired:
-        reason = f"the response did not complete within the timeout: {exc}"
-        return _ReadTimeout(reason, maybe_sent=True, failure=retry.READ_TIMEOUT, **where)
-    if timed_out:
-        return _ReadTimeout(
-            f"read timed out: {exc}", maybe_sent=True, failure=retry.READ_TIMEOUT, **where
-        )
-    reason = f"connection broken before the response was complete: {exc}"
-    return _ConnectionError(reason, maybe_sent=True, failure=retry.RESET, **where)
+    failure = classify(
+        exc,
+        left=attempt.writing and not isinstance(exc, _CONNECT_ONLY),
+        timed_out=isinstance(exc, (u3.TimeoutError, TimeoutError))
+        and not isinstance(exc, u3.NewConnectionError),
+        expired=attempt.expired,
+    )
+    return error_for(failure, request, _PUBLIC_BY_KIND)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from async_bridge import bridged_client
 
 from message_media_messages import MessageMediaMessagesClient
 from message_media_messages.sandbox import SandboxServer
@@ -63,14 +64,30 @@ def auth(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def make_client(sandbox: SandboxServer) -> Iterator[Callable[..., MessageMediaMessagesClient]]:
+def flavour() -> str:
+    """Which client `make_client` builds: "sync", or "async" (behind `async_bridge`).
+
+    A module that runs its tests for both clients overrides this with
+    `@pytest.fixture(params=FLAVOURS)`.
+    """
+    return "sync"
+
+
+@pytest.fixture
+def make_client(
+    sandbox: SandboxServer, flavour: str
+) -> Iterator[Callable[..., MessageMediaMessagesClient]]:
     """Factory of clients pointed at `sandbox` (closed after the test).
 
     `make_client(auth="basic"|"hmac", key=..., secret=..., server=..., **client_kwargs)`;
     the key and secret default to the sandbox's default account, retries never really sleep
-    unless a `sleep=` is passed.
+    unless a `sleep=` is passed. With `flavour` "async" it builds the async client behind
+    the sync facade of `tests/async_bridge.py`.
     """
-    made: list[MessageMediaMessagesClient] = []
+    made: list[Any] = []
+    build: Callable[..., Any] = MessageMediaMessagesClient
+    if flavour == "async":
+        build = bridged_client
 
     def make(
         auth: str = "basic",
@@ -83,7 +100,7 @@ def make_client(sandbox: SandboxServer) -> Iterator[Callable[..., MessageMediaMe
         server = server or sandbox
         kwargs.setdefault("base_uri", server.url)
         kwargs.setdefault("sleep", SleepRecorder())
-        client = MessageMediaMessagesClient(
+        client = build(
             server.api_key if key is None else key,
             server.api_secret if secret is None else secret,
             AUTH_MODES[auth],

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from async_bridge import FLAVOURS
 
 from message_media_messages import MessageMediaMessagesClient
 from message_media_messages.batch import BatchProgress
@@ -101,6 +102,12 @@ def row_fault_injector(rows: Rows, at: int, arm: Callable[[], None]) -> Iterator
         if i == at:
             arm()
         yield row
+
+
+@pytest.fixture(params=FLAVOURS)
+def flavour(request: pytest.FixtureRequest) -> str:
+    """Every test here runs for the sync client's send_batch and the async one's (bridged)."""
+    return str(request.param)
 
 
 @pytest.fixture

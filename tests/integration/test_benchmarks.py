@@ -55,3 +55,15 @@ def test_bench_batch_prints_cpu_ratio_rss_and_sandbox_bytes() -> None:
     assert re.search(r"^\| 2,000 \| 1 \| .* \| all accepted \|$", out, re.M)
     assert re.search(rf"Peak client RSS, worst run: \d+\.\d MiB .*: {VERDICT}\)", out)
     assert re.search(r"Sandbox bytes per stored message: [\d,]+ \(by quarter", out)
+
+
+def test_bench_async_prints_every_ratio_with_its_target() -> None:
+    out = run("bench_async.py", "--quick", "--reps", "1")
+    sends, rest = out.split("(b) get message status, one call")
+    status, concurrent = rest.split("(c) get message status, all calls")
+    for part in (sends, status):
+        assert re.search(rf"SDK/httpx +CPU +{RATIO} .*\(target <= 1\.0x: {VERDICT}\)", part)
+    assert re.search(rf"SDK/httpx +CPU +{RATIO} +throughput +{RATIO}", concurrent)
+    assert "target" not in concurrent  # throughput is reported, not judged
+    for flavour in ("sdk", "httpx"):
+        assert re.search(rf"^  {re.escape(flavour)} +\d+\.\d", sends, re.M), flavour

@@ -82,3 +82,17 @@ def test_the_webhook_guide_verifies_and_its_apps_answer(tmp_path, monkeypatch, c
     for asgi in ("asgi_app", "fastapi_app"):  # Starlette's Mount, FastAPI's mount
         assert post_the_vector(namespace[asgi]) == (200, b'{"ok": true}')
     assert capsys.readouterr().out.count("received Reply") == 2
+
+
+def test_the_async_guide_s_pytest_example_passes_under_anyio(tmp_path):
+    import re
+    import subprocess
+    import sys
+
+    text = (DOCS / "guides" / "async.md").read_text(encoding="utf-8")
+    (example,) = [b for b in re.findall(r"```py\n(.*?)```", text, re.S) if "def test_" in b]
+    (tmp_path / "test_example.py").write_text(example, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           str(tmp_path / "test_example.py")], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path, check=False)  # fmt: skip
+    assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr

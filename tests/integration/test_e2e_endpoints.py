@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from async_bridge import FLAVOURS
 
 from message_media_messages.exceptions import BadRequestError, SendMessages400ResponseException
 from message_media_messages.models import (
@@ -24,6 +25,13 @@ from message_media_messages.models import (
     SendMessagesResponse,
     VendorAccountId,
 )
+
+
+@pytest.fixture(params=FLAVOURS)
+def flavour(request: pytest.FixtureRequest) -> str:
+    """Every test here runs for the sync client and for the async one (bridged)."""
+    return str(request.param)
+
 
 DEST = "+61491570156"
 SOURCE = "+61491570157"

@@ -9,6 +9,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from async_bridge import FLAVOURS
 
 from message_media_messages.exceptions import (
     APIException,
@@ -23,6 +24,13 @@ from message_media_messages.exceptions import (
     ValidationError,
 )
 from message_media_messages.http import auth as mm_auth
+
+
+@pytest.fixture(params=FLAVOURS)
+def flavour(request: pytest.FixtureRequest) -> str:
+    """Every test here runs for the sync client and for the async one (bridged)."""
+    return str(request.param)
+
 
 KEY = "leak-test-key"
 SECRET = "Zq9-very-SECRET-value-7731"

@@ -405,8 +405,17 @@ def _status_of(sb: SandboxServer, message_id: str) -> str | None:
     return found[0] if found else None
 
 
-def run_cell(sb: SandboxServer, fault: Fault, endpoint: Endpoint) -> Measured:
-    """Run one cell against `sb` (reset first) and measure what happened."""
+def run_cell(
+    sb: SandboxServer,
+    fault: Fault,
+    endpoint: Endpoint,
+    make: Callable[..., Any] | None = None,
+) -> Measured:
+    """Run one cell against `sb` (reset first) and measure what happened.
+
+    `make(sb, **settings)` builds the client under test (default: the sync client, HMAC);
+    the async client's test passes one that builds it behind a sync facade.
+    """
     sb.reset()
     args = _setup(sb, endpoint)
     path = endpoint.path.replace("{id}", args.get("id", ""))
@@ -415,8 +424,8 @@ def run_cell(sb: SandboxServer, fault: Fault, endpoint: Endpoint) -> Measured:
     recorder = Recorder()
     policy = RetryPolicy(max_retries=MAX_RETRIES, backoff_base=BACKOFF_BASE,
                          backoff_max=BACKOFF_MAX)  # fmt: skip
-    client = _client(sb, timeout=fault.timeout, max_retries=MAX_RETRIES, retry_policy=policy,
-                     sleep=recorder)  # fmt: skip
+    client = (make or _client)(sb, timeout=fault.timeout, max_retries=MAX_RETRIES,
+                               retry_policy=policy, sleep=recorder)  # fmt: skip
     seen_before = sb.requests_seen()
     result: Any = None
     exc: BaseException | None = None

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import requests
+from async_bridge import FLAVOURS, bridged_client
 from secrets_helpers import KEY, SECRET, UNKNOWN_ID, Recorder, basic_token, leaks, one_sms
 
 import message_media_messages
@@ -165,11 +166,13 @@ def test_multiprocessing_pool_get_returns_the_error_instead_of_hanging(sandbox):
 
 
 @pytest.mark.parametrize("auth", list(AUTH_MODES))
-def test_errors_keep_no_credential_in_headers_repr_str_or_pickle(sandbox, auth):
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_errors_keep_no_credential_in_headers_repr_str_or_pickle(sandbox, auth, flavour):
     recorder = Recorder()
     errors: list[APIException] = []
+    build = MessageMediaMessagesClient if flavour == "sync" else bridged_client
     for secret in (SECRET, "a-wrong-SECRET-1234"):
-        client = MessageMediaMessagesClient(
+        client = build(
             KEY, secret, AUTH_MODES[auth], base_uri=sandbox.url, http_call_back=recorder
         )
         with client, pytest.raises(APIException) as caught:

@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterator
 
 import pytest
+from async_bridge import FLAVOURS, bridged_client
 from secrets_helpers import KEY, SECRET, UNKNOWN_ID, leaks, log_texts
 
 from message_media_messages import (
@@ -36,11 +37,15 @@ def sandbox() -> Iterator[SandboxServer]:
         yield server
 
 
-def test_passwords_in_base_and_proxy_urls_are_shown_nowhere(sandbox, caplog):
+BUILDERS = {"sync": MessageMediaMessagesClient, "async": bridged_client}
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_passwords_in_base_and_proxy_urls_are_shown_nowhere(sandbox, caplog, flavour):
     caplog.set_level(logging.DEBUG, logger="message_media_messages")
     base = sandbox.url.replace("http://", f"http://deploy:{URL_PASSWORD}@")
     proxies = {"https": f"http://squid:{PROXY_PASSWORD}@proxy.example.com:3128"}  # unused: http
-    client = MessageMediaMessagesClient(KEY, SECRET, base_uri=base, proxies=proxies)
+    client = BUILDERS[flavour](KEY, SECRET, base_uri=base, proxies=proxies)
     with client, pytest.raises(NotFoundError) as caught:
         assert client.messages.check_credits_remaining()  # the client works as configured
         client.messages.get_message_status(UNKNOWN_ID)
@@ -76,8 +81,9 @@ def test_a_base_uri_urllib3_cannot_parse_is_a_configuration_error_without_its_pa
 
 @pytest.mark.parametrize("tail", ["h.example:99999", "h.example:port", " h.example", "[zz]"])
 @pytest.mark.parametrize("from_environment", [False, True])
+@pytest.mark.parametrize("flavour", FLAVOURS)
 def test_a_proxy_urllib3_cannot_use_is_a_configuration_error_without_its_password(
-    tail, from_environment, monkeypatch
+    tail, from_environment, monkeypatch, flavour
 ):
     # urllib3 raised LocationParseError or ValueError, quoting the proxy URL's password.
     proxy = f"http://user:{PROXY_PASSWORD}@{tail}"
@@ -87,7 +93,7 @@ def test_a_proxy_urllib3_cannot_use_is_a_configuration_error_without_its_passwor
         monkeypatch.setenv("HTTPS_PROXY", proxy)
     settings = {} if from_environment else {"proxies": {"https": proxy}}
     with pytest.raises(ConfigurationError) as caught:
-        MessageMediaMessagesClient(KEY, SECRET, base_uri="https://api.example.com", **settings)
+        BUILDERS[flavour](KEY, SECRET, base_uri="https://api.example.com", **settings)
     assert PROXY_PASSWORD not in str(caught.value) and "user:***@" in str(caught.value)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from async_bridge import FLAVOURS, bridged_client
 
 from message_media_messages import (
     APIConnectionError,
@@ -110,13 +111,23 @@ def ok(head: bytes) -> bytes:
     return answer("200 OK", CREDITS)
 
 
+BUILDERS: dict[str, Callable[..., Any]] = {"sync": MessageMediaMessagesClient,
+                                           "async": bridged_client}  # fmt: skip
+build = BUILDERS["sync"]  # the client under test: set per test by `flavour`
+
+
+@pytest.fixture(autouse=True, params=FLAVOURS)
+def flavour(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs against the sync client and the async one (bridged)."""
+    monkeypatch.setitem(globals(), "build", BUILDERS[request.param])
+    return str(request.param)
+
+
 def client(server: RawServer, sleeps: list[float] | None = None, **settings: Any) -> Any:
     record = sleeps.append if sleeps is not None else (lambda seconds: None)
     settings.setdefault("timeout", (5.0, 10.0))
     settings.setdefault("max_retries", 2)
-    return MessageMediaMessagesClient(
-        "key", "secret", base_uri=server.url, sleep=record, **settings
-    )
+    return build("key", "secret", base_uri=server.url, sleep=record, **settings)
 
 
 # ----------------------------------------------------------- interim (1xx) answers (item 3)

@@ -107,3 +107,41 @@ def test_importing_webhooks_loads_no_receiver_and_no_cryptography():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "[]"]
+
+
+def has_loaded(statement: str, names: list[str]) -> dict[str, bool]:
+    """Which of `names` a fresh interpreter has loaded after `statement`."""
+    report = f"print(json.dumps({{n: n in sys.modules for n in {names!r}}}))"
+    probe = f"import json, sys\n{statement}\n{report}"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+ASYNC_STACK = ["httpx", "anyio", "httpcore", f"{PKG}.http._async_transport"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        f"import {PKG}",
+        f"from {PKG} import MessageMediaMessagesClient",
+        f"from {PKG} import MessageMediaMessagesClient\n"
+        "MessageMediaMessagesClient('k', 's').messages",
+        f"import {PKG}; dir({PKG})",
+    ],
+)
+def test_nothing_sync_loads_httpx(statement):
+    assert has_loaded(statement, ASYNC_STACK) == dict.fromkeys(ASYNC_STACK, False)
+
+
+def test_importing_the_async_client_loads_neither_httpx_nor_requests_until_one_is_made():
+    names = [*ASYNC_STACK, "requests", f"{PKG}.models.message"]
+    imported = has_loaded(f"from {PKG} import AsyncMessageMediaMessagesClient", names)
+    assert imported == dict.fromkeys(names, False)
+    made = has_loaded(
+        f"from {PKG} import AsyncMessageMediaMessagesClient\n"
+        "AsyncMessageMediaMessagesClient('k', 's').messages",
+        names,
+    )
+    assert made["httpx"] and made[f"{PKG}.http._async_transport"] and made[f"{PKG}.models.message"]
+    assert not made["requests"]  # the async client never loads the sync transport

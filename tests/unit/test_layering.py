@@ -90,9 +90,16 @@ def test_only_the_transport_imports_requests(path):
         assert third_party == set()
 
 
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=str)
+def test_only_the_async_transport_imports_httpx(path):
+    third_party = {n.split(".")[0] for n in imports_of(path)} & {"httpx", "httpcore", "aiohttp"}
+    assert third_party == ({"httpx"} if path == PACKAGE / "http" / "_async_transport.py" else set())
+
+
 @pytest.mark.parametrize("path", modules("controllers/*.py"), ids=str)
 def test_controllers_never_import_the_transport(path):
-    assert not {n for n in imports_of(path) if allowed(n, (f"{NAME}.http.transport",))}
+    transports = (f"{NAME}.http.transport", f"{NAME}.http._async_transport")
+    assert not {n for n in imports_of(path) if allowed(n, transports)}
 
 
 @pytest.mark.parametrize("path", modules("sandbox/*.py"), ids=str)
@@ -124,7 +131,7 @@ def test_the_cli_uses_only_top_level_public_names(path):
 
 
 def test_the_layering_reader_resolves_relative_imports():
-    names = imports_of(PACKAGE / "controllers" / "_requestor.py")
+    names = imports_of(PACKAGE / "controllers" / "_answers.py")
     assert f"{NAME}.http.retry" in names
     assert f"{NAME}.exceptions.api_exception" in names
 

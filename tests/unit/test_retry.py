@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from message_media_messages import MessageMediaMessagesClient
-from message_media_messages.controllers._requestor import Endpoint
+from message_media_messages.controllers._answers import Endpoint
 from message_media_messages.controllers.base_controller import BaseController
 from message_media_messages.exceptions import (
     APIConnectionError,
