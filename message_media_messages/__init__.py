@@ -16,6 +16,7 @@ from .models._lazy import lazy_names
 __version__ = SDK_VERSION
 
 if TYPE_CHECKING:
+    from ._numbers import normalize_number as normalize_number
     from .batch import BatchResult as BatchResult, BatchRow as BatchRow
     from .configuration import Configuration as Configuration
     from .exceptions import (
@@ -76,6 +77,7 @@ _HOMES = {
     "MessageMediaMessagesClient": "message_media_messages_client",
     "RetryPolicy": "http.retry",
     "SandboxServer": "sandbox",
+    "normalize_number": "_numbers",
     **dict.fromkeys(_EXCEPTIONS, "exceptions"),
     **dict.fromkeys(_MODELS, "models"),
 }

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from ._numbers import destination_hint
 from .models._timestamps import format_timestamp, remember, to_datetime
 from .models.format_enum import FormatEnum
 from .models.source_number_type_enum import SourceNumberTypeEnum
@@ -105,7 +106,7 @@ def _content(value: object, wire: Mapping[str, Any]) -> Rules:
 def _destination(value: object, wire: Mapping[str, Any]) -> Rules:
     if isinstance(value, str) and _DESTINATION.fullmatch(value):
         return _NONE
-    return (DESTINATION_RULE,)
+    return (DESTINATION_RULE + destination_hint(value),)
 
 
 def _format(value: object, wire: Mapping[str, Any]) -> Rules:

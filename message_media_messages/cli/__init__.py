@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import functools
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -86,6 +87,9 @@ def _add_send_parser(sub: Any, common: list[Any]) -> None:
     add("--metadata", nargs="+", action="extend", type=_pair, metavar="KEY=VALUE")
 
 
+REGION_ENV = "MESSAGEMEDIA_DEFAULT_REGION"
+
+
 def _add_batch_parser(sub: Any, common: list[Any]) -> None:
     add = sub.add_parser("batch", parents=common, help="send a CSV or JSON-lines file").add_argument
     add("file", metavar="FILE", help="CSV with a header row, or .jsonl/.ndjson")
@@ -95,6 +99,8 @@ def _add_batch_parser(sub: Any, common: list[Any]) -> None:
     add("--no-journal", action="store_true", help="keep no journal: a rerun sends every row again")
     add("--new-run", action="store_true", help="send a FILE whose default journal completed, again")
     add("--dry-run", action="store_true", help="validate and count segments; send nothing")
+    add("--default-region", metavar="CC", default=os.environ.get(REGION_ENV) or None,
+        help=f"country of local numbers, e.g. AU: 0491 570 156 -> +61491570156 (${REGION_ENV})")
     add("--ledger", metavar="OUT.csv", help="write one CSV line per row (default: none)")
     add("--no-progress", action="store_true", help="no progress bar on stderr")
     add("--watch", action="store_true", help="then follow reports and replies until all final")

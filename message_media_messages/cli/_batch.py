@@ -9,7 +9,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from message_media_messages import MessageMediaMessagesClient
+from message_media_messages import MessageMediaMessagesClient, normalize_number
 
 from . import _exit, _input, _journal, _ledger, _output, _progress
 
@@ -29,10 +29,7 @@ FINAL_STATUSES = frozenset(
 
 def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     """`batch FILE`: check every row, send them (or --dry-run), summarise, maybe --watch."""
-    if args.dry_run and args.watch:
-        raise InputError("--watch cannot be combined with --dry-run")
-    if args.watch_timeout is not None and not args.watch:
-        raise InputError("--watch-timeout needs --watch")
+    _check_options(args)
     total = sum(1 for _ in _input.read_messages(args.file))  # check it all before sending
     args.journal = _journal.choose(args, client)
     ledger = _ledger.LedgerFile(args.ledger, args.dry_run) if args.ledger else None
@@ -44,6 +41,7 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
             concurrency=args.concurrency,
             journal=args.journal,
             dry_run=args.dry_run,
+            default_region=args.default_region,
             on_progress=functools.partial(_on_progress, ledger, progress),
         )
         with ledger.rewrite() if ledger else contextlib.nullcontext() as handle:
@@ -67,6 +65,20 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
         with contextlib.suppress(_exit.OutputClosed):  # `| head`: stop following
             _watch(client, set(summary.accepted), args, out)
     return _status(summary, result)
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse options that do not go together, or an unknown --default-region (or one without
+    the `phone` extra), before anything is read or sent."""
+    if args.dry_run and args.watch:
+        raise InputError("--watch cannot be combined with --dry-run")
+    if args.watch_timeout is not None and not args.watch:
+        raise InputError("--watch-timeout needs --watch")
+    if args.default_region is not None:
+        try:
+            normalize_number("+61491570156", args.default_region)
+        except (ImportError, ValueError) as exc:
+            raise InputError(f"--default-region: {exc}") from None
 
 
 def _on_progress(

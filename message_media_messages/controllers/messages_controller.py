@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import _validation as validation
+from .._numbers import localized
 from ..exceptions.send_messages_400_response_exception import SendMessages400ResponseException
 from ..models.cancel_scheduled_message_request import CancelScheduledMessageRequest
 from ..models.get_message_status_response import GetMessageStatusResponse
@@ -72,6 +73,7 @@ class MessagesController(BaseController):
         dry_run: bool = False,
         on_progress: Callable[[BatchProgress], None] | None = None,
         account_header: str | None = None,
+        default_region: str | None = None,
     ) -> BatchResult:
         """Send any number of messages, streamed, in requests of up to 100.
 
@@ -86,19 +88,20 @@ class MessagesController(BaseController):
             dry_run: send nothing; report validity, encoding and SMS segments per row.
             on_progress: called with a `BatchProgress` as rows are accounted for.
             account_header: the sub-account to send from.
+            default_region: the country of local numbers (`AU`: `0491 570 156` is sent as
+                `+61491570156`; `normalize_number`, the `phone` extra).
 
         Returns:
             The ledger: `counts` per outcome and `rows` in input order.
 
         Raises:
-            JournalError: another input's journal (`JournalMismatchError`), one held by another
-                run (`JournalLockedError`), unusable, or failing to write (the batch stopped).
+            JournalError: a journal of another input, locked, unusable, or failing to write.
         """
         from ..batch._sender import send_batch
 
         return send_batch(
             functools.partial(self._send_checked, account_header=account_header),
-            messages,
+            localized(messages, default_region),
             concurrency=concurrency, journal=journal, dry_run=dry_run, on_progress=on_progress,
         )  # fmt: skip
 

@@ -1,0 +1,117 @@
+"""`messagemedia batch` on files as people have them, as a subprocess against the sandbox."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from message_media_messages import MessageMediaMessagesClient, SandboxServer
+
+BOM = "\ufeff"
+
+
+def spreadsheet_csv(path: Path, rows: list[list[str]], *, sep: str = ",", encoding: str = "utf-8",
+                    bom: bool = True) -> Path:  # fmt: skip
+    """Write rows as Excel's "CSV UTF-8" does: a BOM, CRLF line ends, quoted where needed."""
+    def cell(text: str) -> str:
+        return f'"{text}"' if sep in text or '"' in text else text
+
+    text = "".join(sep.join(cell(c) for c in row) + "\r\n" for row in rows)
+    path.write_bytes(((BOM if bom else "") + text).encode(encoding))
+    return path
+
+
+def run_cli(sandbox: SandboxServer, *argv: str, env: dict[str, str] | None = None,
+            stdin: str | None = None) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """`python -m message_media_messages ARGV` with the sandbox's credentials in the environment."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("MESSAGEMEDIA_")}
+    base.update(MESSAGEMEDIA_API_KEY=sandbox.api_key, MESSAGEMEDIA_API_SECRET=sandbox.api_secret,
+                MESSAGEMEDIA_BASE_URL=sandbox.url, **(env or {}))  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "message_media_messages", *argv],
+        env=base, input=stdin, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+LOCAL = ["0491 570 156", "(04) 9157 0157", "61491570158", "+61-491-570-159"]
+
+
+def test_local_numbers_are_sent_as_e164_with_default_region(sandbox, tmp_path):
+    path = spreadsheet_csv(tmp_path / "au.csv", [["destination_number", "content"],
+                                                 *([n, "Hi"] for n in LOCAL)])  # fmt: skip
+    run = run_cli(sandbox, "batch", str(path), "--default-region", "AU", "--no-progress")
+    assert run.returncode == 0, run.stderr
+    sent = sorted(m["destination_number"] for m in sandbox.messages())
+    assert sent == ["+61491570156", "+61491570157", "+61491570158", "+61491570159"]
+
+
+def test_the_region_can_come_from_the_environment(sandbox, tmp_path):
+    path = spreadsheet_csv(tmp_path / "au.csv", [["destination_number", "content"],
+                                                 ["0491 570 156", "Hi"]])  # fmt: skip
+    run = run_cli(sandbox, "batch", str(path), env={"MESSAGEMEDIA_DEFAULT_REGION": "au"})
+    assert run.returncode == 0, run.stderr
+    assert [m["destination_number"] for m in sandbox.messages()] == ["+61491570156"]
+
+
+def test_without_a_region_a_local_number_is_refused_with_its_value_and_the_way_out(
+    sandbox, tmp_path
+):
+    path = spreadsheet_csv(tmp_path / "au.csv", [["destination_number", "content"],
+                                                 ["0491 570 156", "Hi"]])  # fmt: skip
+    run = run_cli(sandbox, "batch", str(path), "--no-progress")
+    assert run.returncode == 2
+    assert "'0491 570 156'" in run.stdout and "--default-region" in run.stdout
+    assert sandbox.messages() == []
+
+
+def test_a_number_excel_turned_into_scientific_notation_gets_its_own_error(sandbox, tmp_path):
+    rows = [["destination_number", "content"], ["6.14916E+10", "Hi"], ["0491570156", "Hi"]]
+    path = spreadsheet_csv(tmp_path / "excel.csv", rows)
+    run = run_cli(sandbox, "batch", str(path), "--default-region", "AU", "--no-progress")
+    assert run.returncode == 4, run.stderr
+    assert "'6.14916E+10'" in run.stdout and "scientific notation" in run.stdout
+    assert "format the column as text" in run.stdout
+    assert [m["destination_number"] for m in sandbox.messages()] == ["+61491570156"]
+
+
+def test_an_unknown_region_is_refused_before_anything_is_sent(sandbox, tmp_path):
+    path = spreadsheet_csv(tmp_path / "au.csv", [["destination_number", "content"],
+                                                 ["0491 570 156", "Hi"]])  # fmt: skip
+    run = run_cli(sandbox, "batch", str(path), "--default-region", "Australia")
+    assert run.returncode == 2
+    assert "--default-region" in run.stderr and "'Australia'" in run.stderr
+    assert sandbox.messages() == []
+
+
+def test_send_batch_default_region_normalises_dicts_and_models(sandbox):
+    from message_media_messages import Message
+
+    rows = [{"content": "a", "destination_number": "0491 570 156"},
+            Message(content="b", destination_number="(04) 9157 0157"),
+            {"content": "c", "destination_number": "12"}]  # fmt: skip
+    with MessageMediaMessagesClient(sandbox.api_key, sandbox.api_secret,
+                                    base_uri=sandbox.url) as client:  # fmt: skip
+        result = client.messages.send_batch(rows, default_region="AU")
+    assert result.counts == {"accepted": 2, "invalid": 1}
+    assert rows[1].destination_number == "(04) 9157 0157"  # the caller's model is not changed
+    assert sorted(m["destination_number"] for m in sandbox.messages()) == [
+        "+61491570156", "+61491570157"]  # fmt: skip
+    assert "'12'" in str(result.rows[2].error)
+
+
+@pytest.mark.parametrize("region", [None, "AU"])
+def test_send_batch_without_the_region_says_how_to_fix_a_local_number(sandbox, region):
+    with MessageMediaMessagesClient(sandbox.api_key, sandbox.api_secret,
+                                    base_uri=sandbox.url) as client:  # fmt: skip
+        result = client.messages.send_batch(
+            [{"content": "a", "destination_number": "0491 570 156"}], default_region=region
+        )
+    if region:
+        assert result.counts == {"accepted": 1}
+    else:
+        assert result.counts == {"invalid": 1}
+        assert "default_region=" in str(result.rows[0].error)
