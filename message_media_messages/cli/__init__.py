@@ -99,6 +99,9 @@ def _add_batch_parser(sub: Any, common: list[Any]) -> None:
     add("--no-journal", action="store_true", help="keep no journal: a rerun sends every row again")
     add("--new-run", action="store_true", help="send a FILE whose default journal completed, again")
     add("--dry-run", action="store_true", help="validate and count segments; send nothing")
+    add("--map", action="append", metavar="FIELD=COLUMN",
+        help="fill FIELD from COLUMN (default: same name, or phone/mobile/to -> "
+        "destination_number, message/text/body -> content)")
     add("--default-region", metavar="CC", default=os.environ.get(REGION_ENV) or None,
         help=f"country of local numbers, e.g. AU: 0491 570 156 -> +61491570156 (${REGION_ENV})")
     add("--ledger", metavar="OUT.csv", help="write one CSV line per row (default: none)")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from message_media_messages import MessageMediaMessagesClient, normalize_number
 
-from . import _exit, _input, _journal, _ledger, _output, _progress
+from . import _columns, _exit, _input, _journal, _ledger, _output, _progress
 
 if TYPE_CHECKING:
     from message_media_messages import BatchResult
@@ -29,15 +29,17 @@ FINAL_STATUSES = frozenset(
 
 def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     """`batch FILE`: check every row, send them (or --dry-run), summarise, maybe --watch."""
-    _check_options(args)
-    total = sum(1 for _ in _input.read_messages(args.file))  # check it all before sending
+    reading = _check_options(args)
+    total = sum(1 for _ in _input.read_messages(args.file, reading))  # all checked first
+    for note in dict.fromkeys(reading.notes):
+        print(f"{PROG}: {note}", file=sys.stderr)
     args.journal = _journal.choose(args, client)
     ledger = _ledger.LedgerFile(args.ledger, args.dry_run) if args.ledger else None
     desc = "checking" if args.dry_run else "sending"
     progress = None if args.no_progress else _progress.Progress(total, desc)
     try:
         result = client.messages.send_batch(
-            _input.read_messages(args.file),
+            _input.read_messages(args.file, _input.Options(reading.maps)),
             concurrency=args.concurrency,
             journal=args.journal,
             dry_run=args.dry_run,
@@ -67,9 +69,9 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     return _status(summary, result)
 
 
-def _check_options(args: argparse.Namespace) -> None:
-    """Refuse options that do not go together, or an unknown --default-region (or one without
-    the `phone` extra), before anything is read or sent."""
+def _check_options(args: argparse.Namespace) -> _input.Options:
+    """How to read FILE; options that do not go together, or an unknown --default-region (or
+    one without the `phone` extra), are refused before anything is read or sent."""
     if args.dry_run and args.watch:
         raise InputError("--watch cannot be combined with --dry-run")
     if args.watch_timeout is not None and not args.watch:
@@ -79,6 +81,7 @@ def _check_options(args: argparse.Namespace) -> None:
             normalize_number("+61491570156", args.default_region)
         except (ImportError, ValueError) as exc:
             raise InputError(f"--default-region: {exc}") from None
+    return _input.Options(_columns.parse_maps(args.map))
 
 
 def _on_progress(

@@ -5,18 +5,14 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from message_media_messages.configuration import FALSE_WORDS, TRUE_WORDS
 
-from . import _exit
+from . import _columns, _exit
 
 InputError = _exit.InputError
-
-TEXT_COLUMNS = (
-    *("content", "destination_number", "source_number", "format", "scheduled"),
-    *("callback_url", "subject", "message_expiry_timestamp", "source_number_type"),
-)
 
 _BOOLEAN_WORDS = "/".join(
     word for pair in zip(TRUE_WORDS, FALSE_WORDS, strict=True) for word in pair
@@ -30,26 +26,13 @@ def _boolean(text: str, where: str) -> bool:
     raise InputError(f"{where}: delivery_report must be {_BOOLEAN_WORDS}, not {text!r}")
 
 
-def _csv_columns(header: list[str], path: str) -> list[str]:
-    columns = [name.strip() for name in header]
-    allowed = {*TEXT_COLUMNS, "delivery_report", "media"}
-    bad = [c for c in columns if c not in allowed and not c.startswith("metadata.")]
-    bad += [c for c in columns if c == "metadata."]
-    if bad or len(set(columns)) != len(columns):
-        problem = f"unknown column {bad[0]!r}" if bad else "a column appears twice"
-        raise InputError(
-            f"{path}: {problem}; columns are {', '.join(sorted(allowed))} and metadata.KEY"
-        )
-    return columns
-
-
-def _csv_message(columns: list[str], cells: list[str], where: str) -> dict[str, Any]:
+def _csv_message(columns: list[str | None], cells: list[str], where: str) -> dict[str, Any]:
     if len(cells) != len(columns):
         raise InputError(f"{where}: {len(cells)} cells, but the header has {len(columns)}")
     message: dict[str, Any] = {}
     for name, value in zip(columns, cells, strict=True):
-        if value.strip() == "":
-            continue  # an empty cell means the field is absent
+        if name is None or value.strip() == "":
+            continue  # an ignored column; an empty cell means the field is absent
         if name == "delivery_report":
             message[name] = _boolean(value, where)
         elif name == "media":
@@ -61,10 +44,11 @@ def _csv_message(columns: list[str], cells: list[str], where: str) -> dict[str, 
     return message
 
 
-def _read_csv(path: str, handle: IO[str]) -> Iterator[dict[str, Any]]:
+def _read_csv(path: str, handle: IO[str], options: Options) -> Iterator[dict[str, Any]]:
     reader = csv.reader(handle, strict=True)
     try:
-        columns = _csv_columns(next(reader), path)
+        columns, notes = _columns.resolve(next(reader), options.maps, path)
+        options.notes.extend(notes)
         for cells in reader:
             if any(cell.strip() for cell in cells):
                 yield _csv_message(columns, cells, f"{path}, line {reader.line_num}")
@@ -74,7 +58,7 @@ def _read_csv(path: str, handle: IO[str]) -> Iterator[dict[str, Any]]:
         raise InputError(f"{path}, line {reader.line_num}: {exc}") from None
 
 
-def _read_json_lines(path: str, handle: IO[str]) -> Iterator[dict[str, Any]]:
+def _read_json_lines(path: str, handle: IO[str], options: Options) -> Iterator[dict[str, Any]]:
     for number, line in enumerate(handle, 1):
         if not line.strip():
             continue
@@ -87,14 +71,23 @@ def _read_json_lines(path: str, handle: IO[str]) -> Iterator[dict[str, Any]]:
         yield message
 
 
-def read_messages(path: str) -> Iterator[dict[str, Any]]:
+@dataclass
+class Options:
+    """How to read a batch file: `--map` choices; `notes` gets what to tell the user."""
+
+    maps: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def read_messages(path: str, options: Options | None = None) -> Iterator[dict[str, Any]]:
     """Stream the messages of a batch file (CSV with a header, or JSON lines), row by row."""
+    options = Options() if options is None else options
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             json_lines = path.lower().endswith((".jsonl", ".ndjson"))
             if not json_lines and not path.lower().endswith(".csv"):
                 json_lines = handle.read(1) == "{"
                 handle.seek(0)
-            yield from (_read_json_lines if json_lines else _read_csv)(path, handle)
+            yield from (_read_json_lines if json_lines else _read_csv)(path, handle, options)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read {path}: {exc}") from None

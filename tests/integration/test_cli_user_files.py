@@ -115,3 +115,67 @@ def test_send_batch_without_the_region_says_how_to_fix_a_local_number(sandbox, r
     else:
         assert result.counts == {"invalid": 1}
         assert "default_region=" in str(result.rows[0].error)
+
+
+def test_columns_named_as_people_name_them_are_mapped_and_said(sandbox, tmp_path):
+    rows = [["Phone", "First Name", "Message"], ["0491 570 156", "Ann", "Hi Ann"]]
+    path = spreadsheet_csv(tmp_path / "contacts.csv", rows)
+    run = run_cli(sandbox, "batch", str(path), "--default-region", "AU", "--no-progress")
+    assert run.returncode == 0, run.stderr
+    assert "columns: Phone -> destination_number, Message -> content" in run.stderr
+    assert "columns ignored (not message fields): First Name" in run.stderr
+    (stored,) = sandbox.messages()
+    assert (stored["destination_number"], stored["content"]) == ("+61491570156", "Hi Ann")
+    assert "First Name" not in stored.get("metadata", {}) and "first_name" not in stored
+
+
+@pytest.mark.parametrize(("to", "body"), [("to", "body"), ("MOBILE", "Text"), ("msisdn", "sms"),
+                                          ("Destination_Number", "CONTENT")])  # fmt: skip
+def test_every_alias_and_case_reaches_its_field(sandbox, tmp_path, to, body):
+    path = spreadsheet_csv(tmp_path / "a.csv", [[to, body], ["+61491570156", "Hi"]], bom=False)
+    run = run_cli(sandbox, "batch", str(path), "--no-progress")
+    assert run.returncode == 0, run.stderr
+    assert [(m["destination_number"], m["content"]) for m in sandbox.messages()] == [
+        ("+61491570156", "Hi")]  # fmt: skip
+
+
+def test_a_near_miss_column_refuses_the_file_and_sends_nothing(sandbox, tmp_path):
+    rows = [["destination_number", "content", "delivery_reports"], ["+61491570156", "Hi", "yes"]]
+    path = spreadsheet_csv(tmp_path / "typo.csv", rows)
+    run = run_cli(sandbox, "batch", str(path))
+    assert run.returncode == 2
+    assert "did you mean 'delivery_report'?" in run.stderr and "--map" in run.stderr
+    assert sandbox.messages() == []
+    fixed = run_cli(sandbox, "batch", str(path), "--map", "delivery_report=delivery_reports")
+    assert fixed.returncode == 0, fixed.stderr
+    assert [m.get("delivery_report") for m in sandbox.messages()] == [True]
+
+
+def test_map_chooses_the_column(sandbox, tmp_path):
+    rows = [["work", "home", "greeting"], ["+61491570156", "+61491570157", "Hi"]]
+    path = spreadsheet_csv(tmp_path / "two.csv", rows)
+    run = run_cli(sandbox, "batch", str(path), "--map", "destination_number=Home",
+                  "--map", "content=greeting")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "home -> destination_number" in run.stderr.lower()
+    assert [m["destination_number"] for m in sandbox.messages()] == ["+61491570157"]
+    bad = run_cli(sandbox, "batch", str(path), "--map", "destination_number=cell")
+    assert bad.returncode == 2 and "'cell'" in bad.stderr
+    typo = run_cli(sandbox, "batch", str(path), "--map", "phone=home")
+    assert typo.returncode == 2 and "FIELD=COLUMN" in typo.stderr
+
+
+def test_the_sdk_refuses_a_near_miss_key_and_passes_unknown_ones(sandbox):
+    from message_media_messages import ValidationError
+
+    with MessageMediaMessagesClient(sandbox.api_key, sandbox.api_secret,
+                                    base_uri=sandbox.url) as client:  # fmt: skip
+        with pytest.raises(ValidationError, match="did you mean 'delivery_report'"):
+            client.messages.send_messages({"messages": [
+                {"content": "x", "destination_number": "+61491570156", "delivery_reports": True}
+            ]})  # fmt: skip
+        assert sandbox.messages() == []
+        client.messages.send_messages({"messages": [
+            {"content": "x", "destination_number": "+61491570156", "campaign_tag": "spring"}
+        ]})  # fmt: skip
+    assert len(sandbox.messages()) == 1
