@@ -92,7 +92,7 @@ REGION_ENV = "MESSAGEMEDIA_DEFAULT_REGION"
 
 def _add_batch_parser(sub: Any, common: list[Any]) -> None:
     add = sub.add_parser("batch", parents=common, help="send a CSV or JSON-lines file").add_argument
-    add("file", metavar="FILE", help="CSV with a header row, or .jsonl/.ndjson")
+    add("file", metavar="FILE", help="CSV (, ; or tab separated), .jsonl/.ndjson, or - for stdin")
     add("--concurrency", type=_positive(int), default=1, metavar="N", help="parallel requests")
     add("--journal", metavar="PATH", help="resume file (default: one per FILE and account, "
         f"in ${_journal.STATE_ENV} or ~/.local/state/messagemedia/journals)")  # fmt: skip

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from message_media_messages.configuration import FALSE_WORDS, TRUE_WORDS
 
-from . import _columns, _exit
+from . import _columns, _exit, _files
 
 InputError = _exit.InputError
 
@@ -45,7 +45,7 @@ def _csv_message(columns: list[str | None], cells: list[str], where: str) -> dic
 
 
 def _read_csv(path: str, handle: IO[str], options: Options) -> Iterator[dict[str, Any]]:
-    reader = csv.reader(handle, strict=True)
+    reader = csv.reader(handle, delimiter=options.separator, strict=True)
     try:
         columns, notes = _columns.resolve(next(reader), options.maps, path)
         options.notes.extend(notes)
@@ -77,17 +77,25 @@ class Options:
 
     maps: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    separator: str = ","  # told from the file's header line
 
 
 def read_messages(path: str, options: Options | None = None) -> Iterator[dict[str, Any]]:
     """Stream the messages of a batch file (CSV with a header, or JSON lines), row by row."""
     options = Options() if options is None else options
+    opened = _files.open_input(path)
+    options.separator = opened.separator
+    if opened.note:
+        options.notes.append(opened.note)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with opened.handle as handle:
             json_lines = path.lower().endswith((".jsonl", ".ndjson"))
             if not json_lines and not path.lower().endswith(".csv"):
                 json_lines = handle.read(1) == "{"
                 handle.seek(0)
             yield from (_read_json_lines if json_lines else _read_csv)(path, handle, options)
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot read {path}: it is not all {opened.encoding} text ({exc.reason} "
+                         "past its start): save it as CSV UTF-8") from None  # fmt: skip
+    except OSError as exc:
         raise InputError(f"cannot read {path}: {exc}") from None

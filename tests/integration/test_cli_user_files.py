@@ -179,3 +179,37 @@ def test_the_sdk_refuses_a_near_miss_key_and_passes_unknown_ones(sandbox):
             {"content": "x", "destination_number": "+61491570156", "campaign_tag": "spring"}
         ]})  # fmt: skip
     assert len(sandbox.messages()) == 1
+
+
+@pytest.mark.parametrize(("sep", "encoding", "bom"), [
+    (";", "utf-8", True), ("\t", "utf-8", True), (",", "utf-8", False), (";", "cp1252", False),
+])  # fmt: skip
+def test_files_as_spreadsheets_export_them(sandbox, tmp_path, sep, encoding, bom):
+    rows = [["phone", "first_name", "message"],
+            ["0491 570 156", "Zoë", "Grüße, Zoë: café at 5; bring €10"]]  # fmt: skip
+    path = spreadsheet_csv(tmp_path / "export.csv", rows, sep=sep, encoding=encoding, bom=bom)
+    run = run_cli(sandbox, "batch", str(path), "--default-region", "AU", "--no-progress")
+    assert run.returncode == 0, run.stderr
+    assert [m["content"] for m in sandbox.messages()] == ["Grüße, Zoë: café at 5; bring €10"]
+    assert ("read as cp1252" in run.stderr) == (encoding == "cp1252")
+
+
+def test_stdin_is_read_with_dash(sandbox):
+    text = "to,body\r\n+61491570156,from a pipe\r\n"
+    run = run_cli(sandbox, "batch", "-", "--no-progress", stdin=text)
+    assert run.returncode == 0, run.stderr
+    assert "reading stdin: no journal" in run.stderr
+    assert [m["content"] for m in sandbox.messages()] == ["from a pipe"]
+
+
+@pytest.mark.parametrize("name", ["contacts.xlsx", "contacts.csv"])
+def test_a_workbook_is_refused_with_save_as_csv(sandbox, tmp_path, name):
+    import zipfile
+
+    path = tmp_path / name  # a workbook is a zip, whatever its name says
+    with zipfile.ZipFile(path, "w") as workbook:
+        workbook.writestr("xl/workbook.xml", "<workbook/>")
+    run = run_cli(sandbox, "batch", str(path))
+    assert run.returncode == 2
+    assert "spreadsheet workbook" in run.stderr and "save as CSV" in run.stderr
+    assert sandbox.messages() == []
