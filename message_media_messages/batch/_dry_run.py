@@ -15,12 +15,13 @@ from ._segments import analyze
 def dry_run(
     messages: Iterable[Message | Mapping[str, Any]],
     on_progress: Callable[[BatchProgress], None] | None,
+    max_segments: int | None = None,
 ) -> BatchResult:
     """Validate and measure every row; send nothing."""
     ledger, counts, total = Ledger(None), {VALID: 0, INVALID: 0}, 0
     rows: list[LedgerRow] = []
     for index, row in enumerate(messages):
-        wire, problems = checked(row, index)
+        wire, problems = checked(row, index, max_segments)
         if problems or wire is None:
             rows.append(LedgerRow(index, None, INVALID, error=problems))
             counts[INVALID] += 1

@@ -102,6 +102,8 @@ def _add_batch_parser(sub: Any, common: list[Any]) -> None:
     add("--map", action="append", metavar="FIELD=COLUMN",
         help="fill FIELD from COLUMN (default: same name, or phone/mobile/to -> "
         "destination_number, message/text/body -> content)")
+    add("--max-segments", type=_positive(int), metavar="N",
+        help="refuse (as invalid) SMS rows of more than N segments")
     add("--default-region", metavar="CC", default=os.environ.get(REGION_ENV) or None,
         help=f"country of local numbers, e.g. AU: 0491 570 156 -> +61491570156 (${REGION_ENV})")
     add("--ledger", metavar="OUT.csv", help="write one CSV line per row (default: none)")
@@ -173,8 +175,8 @@ def _client(args: argparse.Namespace) -> Iterator[Client]:
     }
     settings = {key: value for key, value in settings.items() if value}
     with Client.from_env(pool_maxsize=pool, **settings) as client:
-        if not client.config.has_credentials:
-            raise InputError(NO_CREDENTIALS)
+        if not client.config.has_credentials and not getattr(args, "dry_run", False):
+            raise InputError(NO_CREDENTIALS)  # a dry run sends nothing: it needs none
         yield client
 
 

@@ -20,6 +20,7 @@ Output = _output.Output
 InputError = _exit.InputError
 Client = MessageMediaMessagesClient
 UNKNOWN = "unknown"  # a BatchRow outcome: the row may have been sent
+WARN_SEGMENTS = 4  # an SMS of more parts than this is warned about before a send
 
 PROG, EXIT_OK, EXIT_PARTIAL = _exit.PROG, _exit.EXIT_OK, _exit.EXIT_PARTIAL
 FINAL_STATUSES = frozenset(
@@ -30,9 +31,7 @@ FINAL_STATUSES = frozenset(
 def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     """`batch FILE`: check every row, send them (or --dry-run), summarise, maybe --watch."""
     reading = _check_options(args)
-    total = sum(1 for _ in _input.read_messages(args.file, reading))  # all checked first
-    for note in dict.fromkeys(reading.notes):
-        print(f"{PROG}: {note}", file=sys.stderr)
+    total = _first_pass(client, args, reading)
     args.journal = _journal.choose(args, client)
     ledger = _ledger.LedgerFile(args.ledger, args.dry_run) if args.ledger else None
     desc = "checking" if args.dry_run else "sending"
@@ -44,6 +43,7 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
             journal=args.journal,
             dry_run=args.dry_run,
             default_region=args.default_region,
+            max_segments=args.max_segments,
             on_progress=functools.partial(_on_progress, ledger, progress),
         )
         with ledger.rewrite() if ledger else contextlib.nullcontext() as handle:
@@ -82,6 +82,31 @@ def _check_options(args: argparse.Namespace) -> _input.Options:
         except (ImportError, ValueError) as exc:
             raise InputError(f"--default-region: {exc}") from None
     return _input.Options(_columns.parse_maps(args.map))
+
+
+def _first_pass(client: Client, args: argparse.Namespace, reading: _input.Options) -> int:
+    """Read the whole file before sending (its errors stop all); say what the user should know.
+
+    Before a send, the rows are also measured (nothing sent): SMS rows of more than
+    `WARN_SEGMENTS` parts, each billed per part, are warned about unless --max-segments is set.
+    """
+    rows = _input.read_messages(args.file, reading)
+    if args.dry_run:
+        total = sum(1 for _ in rows)
+    else:
+        measured = client.messages.send_batch(rows, dry_run=True,
+                                              default_region=args.default_region)  # fmt: skip
+        total = len(measured.rows)
+        long = [n for r in measured.rows if (n := r.segments or 0) > WARN_SEGMENTS]
+        if long and args.max_segments is None:
+            reading.notes.append(
+                f"warning: {len(long)} rows are over {WARN_SEGMENTS} SMS segments each (the "
+                f"longest {max(long)}; {measured.total_segments} in the batch), each segment "
+                "billed: --max-segments N refuses such rows, --dry-run shows them"
+            )
+    for note in dict.fromkeys(reading.notes):
+        print(f"{PROG}: {note}", file=sys.stderr)
+    return total
 
 
 def _on_progress(

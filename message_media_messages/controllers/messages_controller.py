@@ -74,22 +74,22 @@ class MessagesController(BaseController):
         on_progress: Callable[[BatchProgress], None] | None = None,
         account_header: str | None = None,
         default_region: str | None = None,
+        max_segments: int | None = None,
     ) -> BatchResult:
         """Send any number of messages, streamed, in requests of up to 100.
 
-        Invalid rows are not sent; a request rejected with 400 is split and resent in halves;
-        one that may have reached the server is never resent (its rows are `unknown`).
+        Invalid rows are not sent; a 400 is split and resent in halves; a request that may
+        have reached the server is never resent (its rows are `unknown`).
 
         Args:
             messages: any iterable of `Message` or dicts, consumed as a stream.
             concurrency: requests in flight at once (keep `pool_maxsize` at least this).
-            journal: path of a SQLite journal: a run killed and started again with the
-                same input skips accepted rows and never sends a row twice.
+            journal: path of a SQLite journal: a rerun with the same input never sends twice.
             dry_run: send nothing; report validity, encoding and SMS segments per row.
             on_progress: called with a `BatchProgress` as rows are accounted for.
-            account_header: the sub-account to send from.
-            default_region: the country of local numbers (`AU`: `0491 570 156` is sent as
-                `+61491570156`; `normalize_number`, the `phone` extra).
+            account_header: the sub-account to send from (the Account header).
+            default_region: the country (`AU`) of local numbers, made E.164 (`normalize_number`).
+            max_segments: SMS rows of more parts are invalid, not sent (default: no limit).
 
         Returns:
             The ledger: `counts` per outcome and `rows` in input order.
@@ -103,7 +103,7 @@ class MessagesController(BaseController):
             functools.partial(self._send_checked, account_header=account_header),
             localized(messages, default_region),
             concurrency=concurrency, journal=journal, dry_run=dry_run, on_progress=on_progress,
-        )  # fmt: skip
+            max_segments=max_segments)  # fmt: skip
 
     def _send_checked(
         self, payload: dict[str, Any], account_header: str | None

@@ -213,3 +213,53 @@ def test_a_workbook_is_refused_with_save_as_csv(sandbox, tmp_path, name):
     assert run.returncode == 2
     assert "spreadsheet workbook" in run.stderr and "save as CSV" in run.stderr
     assert sandbox.messages() == []
+
+
+EMOJI = "😀" * 200  # UCS-2: 400 units, 7 SMS segments
+
+
+def test_a_dry_run_needs_no_credentials_and_no_network(tmp_path):
+    rows = [["phone", "message"], ["+61491570156", "hi"], ["+61491570157", EMOJI]]
+    path = spreadsheet_csv(tmp_path / "cost.csv", rows)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MESSAGEMEDIA_")}
+    env["MESSAGEMEDIA_BASE_URL"] = "http://127.0.0.1:9"  # nothing listens: any request fails
+    run = subprocess.run([sys.executable, "-m", "message_media_messages", "--json", "batch",
+                          str(path), "--dry-run", "--no-progress"],
+                         env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    document = __import__("json").loads(run.stdout)
+    assert document["total_segments"] == 8
+    assert document["encodings"] == {"GSM-7": 1, "UCS-2": 1}
+
+
+def test_a_send_warns_about_long_rows_first_and_max_segments_refuses_them(sandbox, tmp_path):
+    rows = [["phone", "message"], ["+61491570156", "hi"], ["+61491570157", EMOJI]]
+    path = spreadsheet_csv(tmp_path / "cost.csv", rows)
+    warned = run_cli(sandbox, "batch", str(path), "--no-progress")
+    assert warned.returncode == 0, warned.stderr
+    assert "1 rows are over 4 SMS segments each (the longest 7" in warned.stderr
+    assert "--max-segments" in warned.stderr
+    assert len(sandbox.messages()) == 2
+    capped = run_cli(sandbox, "batch", str(path), "--no-progress", "--new-run",
+                     "--max-segments", "3")  # fmt: skip
+    assert capped.returncode == 4, capped.stderr
+    assert "is 7 SMS segments, over max_segments=3" in capped.stdout
+    assert "warning" not in capped.stderr
+    assert len(sandbox.messages()) == 3  # only the short row was sent again
+
+
+def test_send_batch_max_segments(sandbox):
+    from message_media_messages import ConfigurationError
+
+    rows = [{"content": EMOJI, "destination_number": "+61491570156"},
+            {"content": EMOJI, "destination_number": "+61491570157", "format": "MMS"},
+            {"content": "hi", "destination_number": "+61491570158"}]  # fmt: skip
+    with MessageMediaMessagesClient(sandbox.api_key, sandbox.api_secret,
+                                    base_uri=sandbox.url) as client:  # fmt: skip
+        dry = client.messages.send_batch(rows, dry_run=True, max_segments=7)
+        assert dry.counts == {"valid": 3, "invalid": 0}
+        result = client.messages.send_batch(rows, max_segments=6)
+        with pytest.raises(ConfigurationError):
+            client.messages.send_batch(rows, max_segments=0)
+    assert result.counts == {"invalid": 1, "accepted": 2}  # an MMS is not counted in SMS parts
+    assert "over max_segments=6" in str(result.rows[0].error)
