@@ -102,6 +102,8 @@ def _add_batch_parser(sub: Any, common: list[Any]) -> None:
     add("--map", action="append", metavar="FIELD=COLUMN",
         help="fill FIELD from COLUMN (default: same name, or phone/mobile/to -> "
         "destination_number, message/text/body -> content)")
+    add("--template", metavar="TEXT", help='content from columns: "Hi {first_name}, ..."')
+    add("--template-file", metavar="PATH", help="the same, read from a UTF-8 file")
     add("--max-segments", type=_positive(int), metavar="N",
         help="refuse (as invalid) SMS rows of more than N segments")
     add("--default-region", metavar="CC", default=os.environ.get(REGION_ENV) or None,

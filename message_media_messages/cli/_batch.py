@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import functools
 import sys
 import time
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from message_media_messages import MessageMediaMessagesClient, normalize_number
 
-from . import _columns, _exit, _input, _journal, _ledger, _output, _progress
+from . import _columns, _exit, _input, _journal, _ledger, _output, _progress, _template
 
 if TYPE_CHECKING:
     from message_media_messages import BatchResult
@@ -20,6 +21,7 @@ Output = _output.Output
 InputError = _exit.InputError
 Client = MessageMediaMessagesClient
 UNKNOWN = "unknown"  # a BatchRow outcome: the row may have been sent
+SHOWN_RENDERED = 3  # rows whose rendered --template a dry run shows
 WARN_SEGMENTS = 4  # an SMS of more parts than this is warned about before a send
 
 PROG, EXIT_OK, EXIT_PARTIAL = _exit.PROG, _exit.EXIT_OK, _exit.EXIT_PARTIAL
@@ -38,7 +40,7 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     progress = None if args.no_progress else _progress.Progress(total, desc)
     try:
         result = client.messages.send_batch(
-            _input.read_messages(args.file, _input.Options(reading.maps)),
+            _input.read_messages(args.file, dataclasses.replace(reading, notes=[])),
             concurrency=args.concurrency,
             journal=args.journal,
             dry_run=args.dry_run,
@@ -81,7 +83,8 @@ def _check_options(args: argparse.Namespace) -> _input.Options:
             normalize_number("+61491570156", args.default_region)
         except (ImportError, ValueError) as exc:
             raise InputError(f"--default-region: {exc}") from None
-    return _input.Options(_columns.parse_maps(args.map))
+    template = _template.load(args.template, args.template_file)
+    return _input.Options(_columns.parse_maps(args.map), template=template)
 
 
 def _first_pass(client: Client, args: argparse.Namespace, reading: _input.Options) -> int:
@@ -92,7 +95,10 @@ def _first_pass(client: Client, args: argparse.Namespace, reading: _input.Option
     """
     rows = _input.read_messages(args.file, reading)
     if args.dry_run:
-        total = sum(1 for _ in rows)
+        total = 0
+        for total, row in enumerate(rows, 1):
+            if reading.template is not None and total <= SHOWN_RENDERED:
+                reading.notes.append(f"--template, row {total - 1}: {row.get('content')!r}")
     else:
         measured = client.messages.send_batch(rows, dry_run=True,
                                               default_region=args.default_region)  # fmt: skip

@@ -43,9 +43,11 @@ def parse_maps(maps: Sequence[str] | None) -> dict[str, str]:
 
 
 def resolve(
-    header: Sequence[str], maps: dict[str, str], path: str
+    header: Sequence[str], maps: dict[str, str], path: str, used: Sequence[str] = ()
 ) -> tuple[list[str | None], list[str]]:
     """The field each column fills (None: ignored), and what to tell the user about it.
+
+    `used`: the column keys a --template reads (neither ignored nor taken for typos).
 
     Raises:
         InputError: a column named like a typo of a field, a field filled twice, or a --map
@@ -60,7 +62,9 @@ def resolve(
             field = name.strip()  # the metadata key as written
         if field is None and column in ALIASES and ALIASES[column] not in fields:
             field = ALIASES[column]
-        if field is None:
+        if field is None and column in used:
+            pass
+        elif field is None:
             near = difflib.get_close_matches(column, FIELDS, n=1, cutoff=NEAR_MISS)
             if near:
                 raise InputError(
@@ -73,12 +77,18 @@ def resolve(
         elif column != field:
             mapped.append(f"{name.strip()} -> {field}")
         fields.append(field)
+    _check(header, fields, maps, path)
+    return fields, _notes(mapped, ignored)
+
+
+def _check(
+    header: Sequence[str], fields: list[str | None], maps: dict[str, str], path: str
+) -> None:
     missing = sorted(set(maps) - {key(n) for n in header})
     if missing:
         raise InputError(f"{path}: --map names a column the file does not have: {missing[0]!r}")
     if "metadata." in fields:
         raise InputError(f"{path}: a metadata column needs a key (metadata.KEY)")
-    return fields, _notes(mapped, ignored)
 
 
 def _notes(mapped: list[str], ignored: list[str]) -> list[str]:

@@ -55,15 +55,29 @@ def _encoding(path: str, sample: bytes) -> tuple[str, str | None]:
         return "utf-8-sig", None
     from charset_normalizer import from_bytes  # installed with requests
 
-    best = from_bytes(sample).best()
+    matches = from_bytes(sample)
+    best = matches.best()
     if best is None:
         raise InputError(f"{path} is not text (or not in an encoding that can be told): "
                          "save it as CSV UTF-8")  # fmt: skip
     guess = best.encoding
-    if _same_text(sample, guess, "cp1252"):  # Excel's Western code page, where it reads alike
+    # A few accented letters fit a multibyte code page as well as a single-byte one; files
+    # exported by spreadsheets are single-byte: such a tie goes to the single-byte page.
+    tied = [m.encoding for m in matches if m.chaos <= best.chaos and _single_byte(m.encoding)]
+    if tied and not _single_byte(guess):  # Excel's Western code page first, if it can be
+        guess = "cp1252" if _same_text(sample, "cp1252", "cp1252") else tied[0]
+    elif _same_text(sample, guess, "cp1252"):  # the same text: name the likelier page
         guess = "cp1252"
     return guess, (f"{path} is not UTF-8: read as {guess}; if letters look wrong, save the "
                    "file as CSV UTF-8")  # fmt: skip
+
+
+def _single_byte(encoding: str) -> bool:
+    """True for a code page of one byte per character (cp1252, not Shift-JIS or UTF-16)."""
+    try:
+        return len(bytes(range(256)).decode(encoding, errors="replace")) == 256
+    except LookupError:
+        return False
 
 
 def _same_text(sample: bytes, one: str, other: str) -> bool:

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from message_media_messages.configuration import FALSE_WORDS, TRUE_WORDS
 
-from . import _columns, _exit, _files
+from . import _columns, _exit, _files, _template
 
 InputError = _exit.InputError
 
@@ -26,10 +26,15 @@ def _boolean(text: str, where: str) -> bool:
     raise InputError(f"{where}: delivery_report must be {_BOOLEAN_WORDS}, not {text!r}")
 
 
-def _csv_message(columns: list[str | None], cells: list[str], where: str) -> dict[str, Any]:
+def _csv_message(
+    columns: list[str | None], cells: list[str], where: str, options: Options
+) -> dict[str, Any]:
     if len(cells) != len(columns):
         raise InputError(f"{where}: {len(cells)} cells, but the header has {len(columns)}")
     message: dict[str, Any] = {}
+    if options.template is not None:
+        values = dict(zip(options.keys, cells, strict=True))
+        message["content"] = options.template.render(values, where)
     for name, value in zip(columns, cells, strict=True):
         if name is None or value.strip() == "":
             continue  # an ignored column; an empty cell means the field is absent
@@ -47,11 +52,18 @@ def _csv_message(columns: list[str | None], cells: list[str], where: str) -> dic
 def _read_csv(path: str, handle: IO[str], options: Options) -> Iterator[dict[str, Any]]:
     reader = csv.reader(handle, delimiter=options.separator, strict=True)
     try:
-        columns, notes = _columns.resolve(next(reader), options.maps, path)
+        header = next(reader)
+        used = options.template.names if options.template else ()
+        if options.template is not None:
+            options.template.check(header, path)
+            options.keys = [_columns.key(name) for name in header]
+        columns, notes = _columns.resolve(header, options.maps, path, used)
+        if options.template is not None:  # the template fills content
+            columns = [None if c == "content" else c for c in columns]
         options.notes.extend(notes)
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                yield _csv_message(columns, cells, f"{path}, line {reader.line_num}")
+                yield _csv_message(columns, cells, f"{path}, line {reader.line_num}", options)
     except StopIteration:
         raise InputError(f"{path}: empty file (a header row is needed)") from None
     except csv.Error as exc:
@@ -68,6 +80,9 @@ def _read_json_lines(path: str, handle: IO[str], options: Options) -> Iterator[d
             raise InputError(f"{path}, line {number}: not JSON ({exc})") from None
         if not isinstance(message, dict):
             raise InputError(f"{path}, line {number}: expected a JSON object per line")
+        if options.template is not None:
+            values = {_columns.key(str(k)): v for k, v in message.items()}
+            message["content"] = options.template.render(values, f"{path}, line {number}")
         yield message
 
 
@@ -78,6 +93,8 @@ class Options:
     maps: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     separator: str = ","  # told from the file's header line
+    template: _template.Template | None = None  # fills each row's content
+    keys: list[str] = field(default_factory=list)  # the header's column keys (templates)
 
 
 def read_messages(path: str, options: Options | None = None) -> Iterator[dict[str, Any]]:

@@ -263,3 +263,48 @@ def test_send_batch_max_segments(sandbox):
             client.messages.send_batch(rows, max_segments=0)
     assert result.counts == {"invalid": 1, "accepted": 2}  # an MMS is not counted in SMS parts
     assert "over max_segments=6" in str(result.rows[0].error)
+
+
+CONTACTS = [["phone", "First Name", "code"], ["0491 570 156", "Ann", "1234"],
+            ["0491 570 157", "Zoë", "5678"]]  # fmt: skip
+TEMPLATE = "Hi {first_name}, your code is {code}"
+
+
+def test_a_template_fills_each_row_from_its_columns(sandbox, tmp_path):
+    path = spreadsheet_csv(tmp_path / "c.csv", CONTACTS, sep=";", encoding="cp1252", bom=False)
+    run = run_cli(sandbox, "batch", str(path), "--default-region", "AU", "--template", TEMPLATE,
+                  "--no-progress")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "ignored" not in run.stderr  # the template's columns are used, not ignored
+    assert sorted(m["content"] for m in sandbox.messages()) == [
+        "Hi Ann, your code is 1234", "Hi Zoë, your code is 5678"]  # fmt: skip
+
+
+def test_a_template_file_and_the_dry_run_shows_the_rendered_rows(tmp_path):
+    path = spreadsheet_csv(tmp_path / "c.csv", CONTACTS)
+    template = tmp_path / "greeting.txt"
+    template.write_text(TEMPLATE + "\r\n", encoding="utf-8-sig")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MESSAGEMEDIA_")}
+    run = subprocess.run([sys.executable, "-m", "message_media_messages", "batch", str(path),
+                          "--dry-run", "--no-progress", "--default-region", "AU",
+                          "--template-file", str(template)],
+                         env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "--template, row 0: 'Hi Ann, your code is 1234'" in run.stderr
+    assert "--template, row 1: 'Hi Zoë, your code is 5678'" in run.stderr
+    assert "SMS segments: 2 in total" in run.stdout
+
+
+@pytest.mark.parametrize(("template", "complaint"), [
+    ("Hi {first_nam}", "{first_nam} has no column"),
+    ("Hi {}", "is not a column placeholder"),
+    ("Hi {name.__class__}", "is not a column placeholder"),
+    ("Hi {first_name", "literal brace"),
+])  # fmt: skip
+def test_a_bad_template_is_refused_before_anything_is_sent(sandbox, tmp_path, template,
+                                                          complaint):  # fmt: skip
+    path = spreadsheet_csv(tmp_path / "c.csv", CONTACTS)
+    run = run_cli(sandbox, "batch", str(path), "--default-region", "AU", "--template", template)
+    assert run.returncode == 2
+    assert complaint in run.stderr
+    assert sandbox.messages() == []
