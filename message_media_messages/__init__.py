@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ._async_client import (
         AsyncMessageMediaMessagesClient as AsyncMessageMediaMessagesClient,
     )
+    from ._numbers import normalize_number as normalize_number
     from .batch import BatchResult as BatchResult, BatchRow as BatchRow
     from .configuration import Configuration as Configuration
     from .exceptions import (
@@ -81,6 +82,7 @@ _HOMES = {
     "MessageMediaMessagesClient": "message_media_messages_client",
     "RetryPolicy": "http.retry",
     "SandboxServer": "sandbox",
+    "normalize_number": "_numbers",
     **dict.fromkeys(_EXCEPTIONS, "exceptions"),
     **dict.fromkeys(_MODELS, "models"),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -9,6 +10,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from ._numbers import destination_hint
 from .models._timestamps import format_timestamp, remember, to_datetime
 from .models.format_enum import FormatEnum
 from .models.source_number_type_enum import SourceNumberTypeEnum
@@ -46,6 +48,25 @@ _TIME_RULE = (
 )
 _SUBJECT_RULE = f"must be a string of at most {MAX_SUBJECT} characters"
 _NAIVE_RULE = "must have a timezone (an offset or Z): a naive time is never assumed to be UTC"
+
+
+_near: dict[str, str | None] = {}
+NEAR_MISS = 0.8  # difflib ratio from which an unknown key is taken for a typo of a field
+
+
+def near_field(key: str) -> str | None:
+    """The message field `key` is probably a typo of (`delivery_reports`), or None.
+
+    Keys that are far from every field (`campaign`) are the API's to judge: None.
+    """
+    if key in FIELD_RULES:
+        return None
+    known = _near.get(key, "")
+    if known == "":
+        folded = key.strip().lower().replace(" ", "_").replace("-", "_")
+        match = difflib.get_close_matches(folded, FIELD_RULES, n=1, cutoff=NEAR_MISS)
+        known = remember(_near, key, match[0] if match else None, limit=256)
+    return known
 
 
 def utf8_ok(text: str) -> bool:
@@ -105,7 +126,7 @@ def _content(value: object, wire: Mapping[str, Any]) -> Rules:
 def _destination(value: object, wire: Mapping[str, Any]) -> Rules:
     if isinstance(value, str) and _DESTINATION.fullmatch(value):
         return _NONE
-    return (DESTINATION_RULE,)
+    return (DESTINATION_RULE + destination_hint(value),)
 
 
 def _format(value: object, wire: Mapping[str, Any]) -> Rules:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._rules import FIELD_RULES, JSON_RULE, MAX_IDS, MAX_MESSAGES, REQUIRED, is_json, utf8_ok
+from ._rules import (
+    FIELD_RULES,
+    JSON_RULE,
+    MAX_IDS,
+    MAX_MESSAGES,
+    REQUIRED,
+    is_json,
+    near_field,
+    utf8_ok,
+)
 from .exceptions.api_exception import Problem, ValidationError
 from .models._base import Model
 from .models._timestamps import utc_text
@@ -40,6 +49,8 @@ def message_problems(wire: Mapping[str, Any], index: int | None) -> list[Problem
             rules = check(value, wire)
             if rules:
                 problems.extend([Problem(key, rule, index) for rule in rules])
+        elif type(key) is str and (near := near_field(key)) is not None:
+            problems.append(Problem(key, f"is not a message field: did you mean {near!r}?", index))
         elif not _plain(key, value):
             problems.extend(_passthrough_problems(key, value, index))
     return problems

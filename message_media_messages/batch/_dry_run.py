@@ -15,9 +15,10 @@ from ._segments import analyze
 def dry_run(
     messages: Iterable[Message | Mapping[str, Any]],
     on_progress: Callable[[BatchProgress], None] | None,
+    max_segments: int | None = None,
 ) -> BatchResult:
     """Validate and measure every row; send nothing."""
-    measured = Measured(on_progress)
+    measured = Measured(on_progress, max_segments)
     for index, row in enumerate(messages):
         measured.add(index, row)
     return measured.result()
@@ -26,14 +27,18 @@ def dry_run(
 class Measured:
     """A dry run's state: rows are added one by one (from an iterable or an async one)."""
 
-    def __init__(self, on_progress: Callable[[BatchProgress], None] | None) -> None:
+    def __init__(
+        self,
+        on_progress: Callable[[BatchProgress], None] | None,
+        max_segments: int | None = None,
+    ) -> None:
         self.ledger, self.counts, self.total = Ledger(None), {VALID: 0, INVALID: 0}, 0
         self.rows: list[LedgerRow] = []
-        self.on_progress = on_progress
+        self.on_progress, self.max_segments = on_progress, max_segments
 
     def add(self, index: int, row: object) -> None:
         """Validate and measure row `index`."""
-        wire, problems = checked(row, index)
+        wire, problems = checked(row, index, self.max_segments)
         if problems or wire is None:
             self.rows.append(LedgerRow(index, None, INVALID, error=problems))
             self.counts[INVALID] += 1

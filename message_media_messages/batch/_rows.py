@@ -14,6 +14,7 @@ from ..exceptions.api_exception import (
 )
 from ..models.send_messages_response import SendMessagesResponse
 from ._ledger import ACCEPTED, REJECTED, UNKNOWN, Group
+from ._segments import analyze
 
 logger = logging.getLogger("message_media_messages")
 
@@ -26,19 +27,31 @@ class Entry(NamedTuple):
     fp: bytes | None
 
 
-def checked(row: object, index: int) -> tuple[dict[str, Any] | None, str | None]:
-    """A row's wire form and, if it breaks rules, their text."""
+def checked(
+    row: object, index: int, max_segments: int | None = None
+) -> tuple[dict[str, Any] | None, str | None]:
+    """A row's wire form and, if it breaks rules (or is over `max_segments`), their text."""
     wire = validation.fast_wire(row)  # a common-shape row that breaks no rule
     if wire is not None:
-        return wire, None
+        return wire, _over(wire, index, max_segments)
     try:
         wire = validation.wire_message(row)  # type: ignore[arg-type]
     except ValidationError as exc:
         return None, f"row {index}: {exc.rule}"
     problems = validation.message_problems(wire, None)
     if not problems:
-        return wire, None
+        return wire, _over(wire, index, max_segments)
     return wire, f"row {index}: " + "; ".join(str(p) for p in problems)
+
+
+def _over(wire: dict[str, Any], index: int, max_segments: int | None) -> str | None:
+    """The text refusing an SMS of more than `max_segments` parts, or None."""
+    if max_segments is None or wire.get("format", "SMS") != "SMS":
+        return None
+    parts = analyze(wire["content"]).segments
+    if parts <= max_segments:
+        return None
+    return f"row {index}: content: is {parts} SMS segments, over max_segments={max_segments}"
 
 
 class Settled(NamedTuple):

@@ -51,6 +51,7 @@ class _Run:
     ledger: Ledger
     concurrency: int
     on_progress: Callable[[BatchProgress], None] | None
+    max_segments: int | None = None  # longer SMS rows are invalid
     counts: dict[str, int] = field(default_factory=dict)
     rows_done: int = 0
     writes: list[tuple[object, ...]] = field(default_factory=list)  # invalid rows to record
@@ -110,7 +111,7 @@ class _Run:
 
     def _admit(self, index: int, row: object, prior: LedgerRow | None) -> Entry | None:
         """Validate one row; record it if invalid or already settled, else return it to send."""
-        wire, problems = checked(row, index)
+        wire, problems = checked(row, index, self.max_segments)
         fp = journal.fingerprint(wire, problems) if self.ledger.durable else None
         if prior is not None:
             if prior.fp != fp:
@@ -269,12 +270,15 @@ def send_batch(
     journal: str | None = None,
     dry_run: bool = False,
     on_progress: Callable[[BatchProgress], None] | None = None,
+    max_segments: int | None = None,
 ) -> BatchResult:
     """Send any number of messages; see `MessagesController.send_batch`."""
     check_concurrency(concurrency)
+    if max_segments is not None and (type(max_segments) is not int or max_segments < 1):
+        raise ConfigurationError("max_segments must be a whole number >= 1")
     if dry_run:
-        return measure(messages, on_progress)
-    run = _Run(send, Ledger(journal), concurrency, on_progress)
+        return measure(messages, on_progress, max_segments)
+    run = _Run(send, Ledger(journal), concurrency, on_progress, max_segments)
     run.begin()
     if concurrency > 1:
         run.pool = ThreadPoolExecutor(concurrency, thread_name_prefix="mm-batch")

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import functools
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -86,15 +87,27 @@ def _add_send_parser(sub: Any, common: list[Any]) -> None:
     add("--metadata", nargs="+", action="extend", type=_pair, metavar="KEY=VALUE")
 
 
+REGION_ENV = "MESSAGEMEDIA_DEFAULT_REGION"
+
+
 def _add_batch_parser(sub: Any, common: list[Any]) -> None:
     add = sub.add_parser("batch", parents=common, help="send a CSV or JSON-lines file").add_argument
-    add("file", metavar="FILE", help="CSV with a header row, or .jsonl/.ndjson")
+    add("file", metavar="FILE", help="CSV (, ; or tab separated), .jsonl/.ndjson, or - for stdin")
     add("--concurrency", type=_positive(int), default=1, metavar="N", help="parallel requests")
     add("--journal", metavar="PATH", help="resume file (default: one per FILE and account, "
         f"in ${_journal.STATE_ENV} or ~/.local/state/messagemedia/journals)")  # fmt: skip
     add("--no-journal", action="store_true", help="keep no journal: a rerun sends every row again")
     add("--new-run", action="store_true", help="send a FILE whose default journal completed, again")
     add("--dry-run", action="store_true", help="validate and count segments; send nothing")
+    add("--map", action="append", metavar="FIELD=COLUMN",
+        help="fill FIELD from COLUMN (default: same name, or phone/mobile/to -> "
+        "destination_number, message/text/body -> content)")
+    add("--template", metavar="TEXT", help='content from columns: "Hi {first_name}, ..."')
+    add("--template-file", metavar="PATH", help="the same, read from a UTF-8 file")
+    add("--max-segments", type=_positive(int), metavar="N",
+        help="refuse (as invalid) SMS rows of more than N segments")
+    add("--default-region", metavar="CC", default=os.environ.get(REGION_ENV) or None,
+        help=f"country of local numbers, e.g. AU: 0491 570 156 -> +61491570156 (${REGION_ENV})")
     add("--ledger", metavar="OUT.csv", help="write one CSV line per row (default: none)")
     add("--no-progress", action="store_true", help="no progress bar on stderr")
     add("--watch", action="store_true", help="then follow reports and replies until all final")
@@ -164,8 +177,8 @@ def _client(args: argparse.Namespace) -> Iterator[Client]:
     }
     settings = {key: value for key, value in settings.items() if value}
     with Client.from_env(pool_maxsize=pool, **settings) as client:
-        if not client.config.has_credentials:
-            raise InputError(NO_CREDENTIALS)
+        if not client.config.has_credentials and not getattr(args, "dry_run", False):
+            raise InputError(NO_CREDENTIALS)  # a dry run sends nothing: it needs none
         yield client
 
 

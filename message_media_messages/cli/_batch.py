@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import functools
 import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from message_media_messages import MessageMediaMessagesClient
+from message_media_messages import MessageMediaMessagesClient, normalize_number
 
-from . import _exit, _input, _journal, _ledger, _output, _progress
+from . import _columns, _exit, _input, _journal, _ledger, _output, _progress, _template
 
 if TYPE_CHECKING:
     from message_media_messages import BatchResult
@@ -20,6 +21,8 @@ Output = _output.Output
 InputError = _exit.InputError
 Client = MessageMediaMessagesClient
 UNKNOWN = "unknown"  # a BatchRow outcome: the row may have been sent
+SHOWN_RENDERED = 3  # rows whose rendered --template a dry run shows
+WARN_SEGMENTS = 4  # an SMS of more parts than this is warned about before a send
 
 PROG, EXIT_OK, EXIT_PARTIAL = _exit.PROG, _exit.EXIT_OK, _exit.EXIT_PARTIAL
 FINAL_STATUSES = frozenset(
@@ -29,21 +32,20 @@ FINAL_STATUSES = frozenset(
 
 def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     """`batch FILE`: check every row, send them (or --dry-run), summarise, maybe --watch."""
-    if args.dry_run and args.watch:
-        raise InputError("--watch cannot be combined with --dry-run")
-    if args.watch_timeout is not None and not args.watch:
-        raise InputError("--watch-timeout needs --watch")
-    total = sum(1 for _ in _input.read_messages(args.file))  # check it all before sending
+    reading = _check_options(args)
+    total = _first_pass(client, args, reading)
     args.journal = _journal.choose(args, client)
     ledger = _ledger.LedgerFile(args.ledger, args.dry_run) if args.ledger else None
     desc = "checking" if args.dry_run else "sending"
     progress = None if args.no_progress else _progress.Progress(total, desc)
     try:
         result = client.messages.send_batch(
-            _input.read_messages(args.file),
+            _input.read_messages(args.file, dataclasses.replace(reading, notes=[])),
             concurrency=args.concurrency,
             journal=args.journal,
             dry_run=args.dry_run,
+            default_region=args.default_region,
+            max_segments=args.max_segments,
             on_progress=functools.partial(_on_progress, ledger, progress),
         )
         with ledger.rewrite() if ledger else contextlib.nullcontext() as handle:
@@ -67,6 +69,50 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
         with contextlib.suppress(_exit.OutputClosed):  # `| head`: stop following
             _watch(client, set(summary.accepted), args, out)
     return _status(summary, result)
+
+
+def _check_options(args: argparse.Namespace) -> _input.Options:
+    """How to read FILE; options that do not go together, or an unknown --default-region (or
+    one without the `phone` extra), are refused before anything is read or sent."""
+    if args.dry_run and args.watch:
+        raise InputError("--watch cannot be combined with --dry-run")
+    if args.watch_timeout is not None and not args.watch:
+        raise InputError("--watch-timeout needs --watch")
+    if args.default_region is not None:
+        try:
+            normalize_number("+61491570156", args.default_region)
+        except (ImportError, ValueError) as exc:
+            raise InputError(f"--default-region: {exc}") from None
+    template = _template.load(args.template, args.template_file)
+    return _input.Options(_columns.parse_maps(args.map), template=template)
+
+
+def _first_pass(client: Client, args: argparse.Namespace, reading: _input.Options) -> int:
+    """Read the whole file before sending (its errors stop all); say what the user should know.
+
+    Before a send, the rows are also measured (nothing sent): SMS rows of more than
+    `WARN_SEGMENTS` parts, each billed per part, are warned about unless --max-segments is set.
+    """
+    rows = _input.read_messages(args.file, reading)
+    if args.dry_run:
+        total = 0
+        for total, row in enumerate(rows, 1):
+            if reading.template is not None and total <= SHOWN_RENDERED:
+                reading.notes.append(f"--template, row {total - 1}: {row.get('content')!r}")
+    else:
+        measured = client.messages.send_batch(rows, dry_run=True,
+                                              default_region=args.default_region)  # fmt: skip
+        total = len(measured.rows)
+        long = [n for r in measured.rows if (n := r.segments or 0) > WARN_SEGMENTS]
+        if long and args.max_segments is None:
+            reading.notes.append(
+                f"warning: {len(long)} rows are over {WARN_SEGMENTS} SMS segments each (the "
+                f"longest {max(long)}; {measured.total_segments} in the batch), each segment "
+                "billed: --max-segments N refuses such rows, --dry-run shows them"
+            )
+    for note in dict.fromkeys(reading.notes):
+        print(f"{PROG}: {note}", file=sys.stderr)
+    return total
 
 
 def _on_progress(

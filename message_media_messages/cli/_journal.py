@@ -58,6 +58,10 @@ def choose(args: argparse.Namespace, client: MessageMediaMessagesClient) -> str 
     """
     if args.journal and (args.no_journal or args.new_run):
         raise InputError("--journal cannot be combined with --no-journal or --new-run")
+    if args.file == "-" and not (args.journal or args.dry_run or args.no_journal):
+        print(f"{_exit.PROG}: reading stdin: no journal (a rerun cannot resume; use --journal)",
+              file=sys.stderr)  # fmt: skip
+        return None
     if args.journal or args.dry_run or args.no_journal or args.sandbox:
         if args.new_run and (args.no_journal or args.dry_run or args.sandbox):
             raise InputError("--new-run applies to the default journal only")

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import _validation as validation
+from .._numbers import localized
 from ..exceptions.send_messages_400_response_exception import SendMessages400ResponseException
 from ..models.cancel_scheduled_message_request import CancelScheduledMessageRequest
 from ..models.get_message_status_response import GetMessageStatusResponse
@@ -72,35 +73,37 @@ class MessagesController(BaseController):
         dry_run: bool = False,
         on_progress: Callable[[BatchProgress], None] | None = None,
         account_header: str | None = None,
+        default_region: str | None = None,
+        max_segments: int | None = None,
     ) -> BatchResult:
         """Send any number of messages, streamed, in requests of up to 100.
 
-        Invalid rows are not sent; a request rejected with 400 is split and resent in halves;
-        one that may have reached the server is never resent (its rows are `unknown`).
+        Invalid rows are not sent; a 400 is split and resent in halves; a request that may
+        have reached the server is never resent (its rows are `unknown`).
 
         Args:
             messages: any iterable of `Message` or dicts, consumed as a stream.
             concurrency: requests in flight at once (keep `pool_maxsize` at least this).
-            journal: path of a SQLite journal: a run killed and started again with the
-                same input skips accepted rows and never sends a row twice.
+            journal: path of a SQLite journal: a rerun with the same input never sends twice.
             dry_run: send nothing; report validity, encoding and SMS segments per row.
             on_progress: called with a `BatchProgress` as rows are accounted for.
-            account_header: the sub-account to send from.
+            account_header: the sub-account to send from (the Account header).
+            default_region: the country (`AU`) of local numbers, made E.164 (`normalize_number`).
+            max_segments: SMS rows of more parts are invalid, not sent (default: no limit).
 
         Returns:
             The ledger: `counts` per outcome and `rows` in input order.
 
         Raises:
-            JournalError: another input's journal (`JournalMismatchError`), one held by another
-                run (`JournalLockedError`), unusable, or failing to write (the batch stopped).
+            JournalError: a journal of another input, locked, unusable, or failing to write.
         """
         from ..batch._sender import send_batch
 
         return send_batch(
             functools.partial(self._send_checked, account_header=account_header),
-            messages,
+            localized(messages, default_region),
             concurrency=concurrency, journal=journal, dry_run=dry_run, on_progress=on_progress,
-        )  # fmt: skip
+            max_segments=max_segments)  # fmt: skip
 
     def _send_checked(
         self, payload: dict[str, Any], account_header: str | None

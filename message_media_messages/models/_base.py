@@ -1,4 +1,4 @@
-"""Shared machinery of the models: dict conversion both ways, read access by JSON key, enums."""
+"""Shared machinery of the models: dict conversion both ways, read access by JSON key."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
+from ._enum import StringEnum as StringEnum  # where the models import it from
 from ._timestamps import coerce_timestamp, format_timestamp, parse_timestamp
 
 M = TypeVar("M", bound="Model")
@@ -15,23 +16,6 @@ M = TypeVar("M", bound="Model")
 Converter = Callable[[Any, str, bool], Any]
 
 _SCALARS = frozenset({str, int, float, bool})
-
-
-class StringEnum:
-    """Base of the enums: plain classes of string constants, as in the official SDK.
-
-    Values the server sends that are not listed are kept as plain strings, never an error.
-    """
-
-    @classmethod
-    def values(cls) -> tuple[str, ...]:
-        """Return every value of the enum, in declaration order (inherited ones first)."""
-        found: dict[str, None] = {}
-        for klass in reversed(cls.__mro__):
-            for name, value in vars(klass).items():
-                if name.isupper() and isinstance(value, str):
-                    found[value] = None
-        return tuple(found)
 
 
 @dataclasses.dataclass
@@ -54,6 +38,9 @@ class Model:
     )
 
     def __post_init__(self) -> None:
+        for name in self._spec().lists:  # `Model(messages=None)` still gets its list
+            if self.__dict__[name] is None:
+                self.__dict__[name] = []
         for name in self._timestamps:
             value = self.__dict__[name]
             if isinstance(value, str):
@@ -195,6 +182,8 @@ class _Spec:
             f.name: None if f.default is dataclasses.MISSING else f.default for f in fields
         }
         self.keyset = frozenset(self.defaults)
+        # Response list fields (`default_factory=list`): a fresh empty list, never None.
+        self.lists = tuple(f.name for f in fields if f.default_factory is list)
         self.fallbacks = tuple((k, v) for k, v in self.defaults.items() if v is not None)
         converters: dict[str, Converter] = {name: _timestamp for name in cls._timestamps}
         for name, (model, many) in cls._nested.items():
@@ -220,6 +209,9 @@ class _Spec:
             value = data.get(name)
             if value is not None:
                 data[name] = convert(value, name, owned)
+        for name in self.lists:
+            if data.get(name) is None:
+                data[name] = []
         model = self.cls.__new__(self.cls)
         model.__dict__ = data
         return model
@@ -267,6 +259,9 @@ def _adopt_plain(spec: _Spec, items: list[Any]) -> bool:
     for item in items:
         if type(item) is not dict or not plain(item):
             return False
+        for name in spec.lists:
+            if item.get(name) is None:
+                return False
         for name, default in spec.fallbacks:
             if item.get(name, default) is None:
                 return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ._base import Model
@@ -14,9 +14,9 @@ class CheckRepliesResponse(Model):
     """Unconfirmed replies; they come back until confirmed.
 
     Attributes:
-        replies: the replies, oldest first.
+        replies: the replies, oldest first (a list: empty, never None, when the JSON has none).
     """
 
     _nested: ClassVar[dict[str, tuple[type[Model], bool]]] = {"replies": (Reply, True)}
 
-    replies: list[Reply] | None = None
+    replies: list[Reply] = field(default_factory=list)

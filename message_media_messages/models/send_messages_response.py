@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ._base import Model
@@ -14,9 +14,9 @@ class SendMessagesResponse(Model):
     """The accepted messages, in request order, each with `message_id` and status `queued`.
 
     Attributes:
-        messages: the messages as accepted.
+        messages: the messages as accepted (a list: empty, never None, when the JSON has none).
     """
 
     _nested: ClassVar[dict[str, tuple[type[Model], bool]]] = {"messages": (Message, True)}
 
-    messages: list[Message] | None = None
+    messages: list[Message] = field(default_factory=list)

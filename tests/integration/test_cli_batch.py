@@ -173,7 +173,7 @@ def test_json_lines_input_with_json_output(cli, sandbox: SandboxServer, tmp_path
 @pytest.mark.parametrize(
     ("name", "text", "complaint"),
     [
-        ("a.csv", "destination,content\n+61491570156,hi\n", "unknown column 'destination'"),
+        ("a.csv", "destination,contnet\n+61491570156,hi\n", "did you mean 'content'?"),
         (
             "b.csv",
             "destination_number,content,delivery_report\n+61491570156,hi,maybe\n",

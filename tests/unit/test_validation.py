@@ -31,7 +31,8 @@ def problems_at_index_1(message: dict[Any, Any]) -> list[tuple[str, str, int | N
     """Send `message` second in a request and return its problems as (field, rule, index)."""
     with pytest.raises(ValidationError) as caught:
         send_body({"messages": [OK, message]})
-    return [(p.field, p.rule, p.index) for p in caught.value.problems]
+    # The rule without the value it was given ("...; got '12'"), which test_numbers checks.
+    return [(p.field, p.rule.split("; got ")[0], p.index) for p in caught.value.problems]
 
 
 def wire_of(message: dict[str, Any]) -> dict[str, Any]:
