@@ -102,15 +102,10 @@ class RequestsClient:
         self.session.close()
 
 
-class Urllib3Client:
-    """A bare `urllib3.HTTPConnectionPool` loop: the library under the SDK's transport, alone."""
+class _BareLoop:
+    """What the two bare loops share: headers built once, `json.dumps` out, `json.loads` in."""
 
-    name = "urllib3"
-
-    def __init__(self, port: int, user_agent: str) -> None:
-        import urllib3  # here: only this flavour's process loads urllib3 directly
-
-        self.pool = urllib3.HTTPConnectionPool("127.0.0.1", port, maxsize=1, timeout=30)
+    def __init__(self, user_agent: str) -> None:
         self.get_headers = {
             "User-Agent": user_agent,
             "Accept": "application/json",
@@ -119,11 +114,7 @@ class Urllib3Client:
         self.post_headers = {**self.get_headers, "Content-Type": "application/json; charset=utf-8"}
 
     def _exchange(self, method: str, path: str, body: bytes | None, expect: int) -> Any:
-        headers = self.post_headers if body is not None else self.get_headers
-        r = self.pool.urlopen(method, path, body=body, headers=headers, retries=False)
-        if r.status != expect:
-            raise RuntimeError(f"{method} {path}: HTTP {r.status}")
-        return json.loads(r.data)
+        raise NotImplementedError
 
     def send(self, body: dict[str, Any]) -> Any:
         return self._exchange("POST", SEND_PATH, json.dumps(body).encode("utf-8"), 202)
@@ -137,23 +128,37 @@ class Urllib3Client:
     def status_id(self, result: Any) -> str:
         return str(result["message_id"])
 
+
+class Urllib3Client(_BareLoop):
+    """A bare `urllib3.HTTPConnectionPool` loop: the library under the SDK's transport, alone."""
+
+    name = "urllib3"
+
+    def __init__(self, port: int, user_agent: str) -> None:
+        import urllib3  # here: only this flavour's process loads urllib3 directly
+
+        super().__init__(user_agent)
+        self.pool = urllib3.HTTPConnectionPool("127.0.0.1", port, maxsize=1, timeout=30)
+
+    def _exchange(self, method: str, path: str, body: bytes | None, expect: int) -> Any:
+        headers = self.post_headers if body is not None else self.get_headers
+        r = self.pool.urlopen(method, path, body=body, headers=headers, retries=False)
+        if r.status != expect:
+            raise RuntimeError(f"{method} {path}: HTTP {r.status}")
+        return json.loads(r.data)
+
     def close(self) -> None:
         self.pool.close()
 
 
-class HttpClientClient:
+class HttpClientClient(_BareLoop):
     """A bare `http.client.HTTPConnection` keep-alive loop: the floor for stdlib Python."""
 
     name = "http.client"
 
     def __init__(self, port: int, user_agent: str) -> None:
+        super().__init__(user_agent)
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.get_headers = {
-            "User-Agent": user_agent,
-            "Accept": "application/json",
-            "Authorization": basic_authorization(),
-        }
-        self.post_headers = {**self.get_headers, "Content-Type": "application/json; charset=utf-8"}
 
     def _exchange(self, method: str, path: str, body: bytes | None, expect: int) -> Any:
         headers = self.post_headers if body is not None else self.get_headers
@@ -163,18 +168,6 @@ class HttpClientClient:
         if r.status != expect:
             raise RuntimeError(f"{method} {path}: HTTP {r.status}")
         return json.loads(data)
-
-    def send(self, body: dict[str, Any]) -> Any:
-        return self._exchange("POST", SEND_PATH, json.dumps(body).encode("utf-8"), 202)
-
-    def status(self, message_id: str) -> Any:
-        return self._exchange("GET", STATUS_PATH.format(message_id), None, 200)
-
-    def sent_ids(self, result: Any) -> list[str]:
-        return [message["message_id"] for message in result["messages"]]
-
-    def status_id(self, result: Any) -> str:
-        return str(result["message_id"])
 
     def close(self) -> None:
         self.conn.close()
