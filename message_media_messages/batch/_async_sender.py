@@ -21,8 +21,8 @@ from ..models.send_messages_response import SendMessagesResponse
 from ._dry_run import Measured
 from ._ledger import Ledger
 from ._results import BatchProgress, BatchResult
-from ._rows import Entry
-from ._sender import Arrived, _Run, check_concurrency
+from ._rows import Entry, check_settings
+from ._sender import Arrived, _Run
 
 AsyncSendWire = Callable[[dict[str, Any]], Awaitable[SendMessagesResponse]]
 Rows = Iterable[Message | Mapping[str, Any]] | AsyncIterable[Message | Mapping[str, Any]]
@@ -100,7 +100,7 @@ async def send_batch(
     answered, as the sync one does; a cancel cancels them too: their rows stay in flight
     in the journal, so the next run reports them unknown and never resends them.
     """
-    check_concurrency(concurrency)
+    check_settings(concurrency)
     if dry_run:
         measured = Measured(on_progress)
         async for index, row in _numbered(messages):

@@ -9,6 +9,7 @@ from .. import _validation as validation
 from ..exceptions.api_exception import (
     APIException,
     BadRequestError,
+    ConfigurationError,
     MessageMediaError,
     ValidationError,
 )
@@ -17,6 +18,14 @@ from ._ledger import ACCEPTED, REJECTED, UNKNOWN, Group
 from ._segments import analyze
 
 logger = logging.getLogger("message_media_messages")
+
+
+def check_settings(concurrency: object, max_segments: object = None) -> None:
+    """Refuse a `concurrency` (or a `max_segments`) that is not a whole number >= 1."""
+    if not isinstance(concurrency, int) or concurrency < 1:
+        raise ConfigurationError("concurrency must be a whole number >= 1")
+    if max_segments is not None and (type(max_segments) is not int or max_segments < 1):
+        raise ConfigurationError("max_segments must be a whole number >= 1")
 
 
 class Entry(NamedTuple):

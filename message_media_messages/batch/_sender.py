@@ -13,7 +13,6 @@ from typing import Any
 from .._rules import MAX_MESSAGES
 from ..exceptions.api_exception import (
     BadRequestError,
-    ConfigurationError,
     JournalMismatchError,
     JournalWriteError,
 )
@@ -35,7 +34,7 @@ from ._ledger import (
     LedgerRow,
 )
 from ._results import BatchProgress, BatchResult
-from ._rows import Entry, Settled, checked, group, settled
+from ._rows import Entry, Settled, check_settings, checked, group, settled
 
 logger = logging.getLogger("message_media_messages")
 
@@ -256,12 +255,6 @@ class _Run:
         return BatchResult(self.counts, self.ledger.view(), error=self.error)
 
 
-def check_concurrency(concurrency: object) -> None:
-    """Refuse a `concurrency` that is not a whole number >= 1."""
-    if not isinstance(concurrency, int) or concurrency < 1:
-        raise ConfigurationError("concurrency must be a whole number >= 1")
-
-
 def send_batch(
     send: SendWire,
     messages: Iterable[Message | Mapping[str, Any]],
@@ -273,9 +266,7 @@ def send_batch(
     max_segments: int | None = None,
 ) -> BatchResult:
     """Send any number of messages; see `MessagesController.send_batch`."""
-    check_concurrency(concurrency)
-    if max_segments is not None and (type(max_segments) is not int or max_segments < 1):
-        raise ConfigurationError("max_segments must be a whole number >= 1")
+    check_settings(concurrency, max_segments)
     if dry_run:
         return measure(messages, on_progress, max_segments)
     run = _Run(send, Ledger(journal), concurrency, on_progress, max_segments)
