@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,8 +21,12 @@ def spreadsheet_mangled(text: str) -> bool:
     return bool(_SCIENTIFIC.fullmatch(text))
 
 
-def destination_hint(value: object) -> str:
-    """What to say, besides the E.164 rule, about a destination number that breaks it."""
+def destination_hint(value: object, region: str | None = None) -> str:
+    """What to say, besides the E.164 rule, about a destination number that breaks it.
+
+    `region`: the country its number was read in (`default_region`), if one was given: a
+    number written loosely is then not possible there, and no region is suggested.
+    """
     if not isinstance(value, str):
         return ""
     if spreadsheet_mangled(value):
@@ -30,9 +34,17 @@ def destination_hint(value: object) -> str:
             f"; got {value!r}: a spreadsheet turned this number into scientific notation and "
             "lost its last digits: format the column as text and export it again"
         )
-    if _LOOSE.fullmatch(value) and sum(c.isdigit() for c in value) >= 6:
+    if region is not None and _LOOSE.fullmatch(value) and any(c.isdigit() for c in value):
+        return f"; {impossible(value, region)}"
+    if region is None and _LOOSE.fullmatch(value) and sum(c.isdigit() for c in value) >= 6:
         return f"; got {value!r}: a local or loosely written number? {REGION_HINT}"
     return f"; got {value!r}"
+
+
+def impossible(text: str, country: str | None) -> str:
+    """The text refusing `text` as a phone number (of `country`, when one is given)."""
+    where = f" in {country}" if country else ""
+    return f"{text!r} is not a possible phone number{where}"
 
 
 def _phonenumbers() -> Any:
@@ -61,9 +73,7 @@ def normalize_number(text: str, region: str | None = None) -> str:
     if spreadsheet_mangled(text):
         raise ValueError(f"destination_number {destination_hint(text)[2:]}")
     phonenumbers = _phonenumbers()
-    country = region.strip().upper() if region else None
-    if country is not None and country not in phonenumbers.SUPPORTED_REGIONS:
-        raise ValueError(f"unknown region {region!r}: use a two-letter country code like AU")
+    country = known_region(region) if region else None
     try:
         parsed = phonenumbers.parse(text, country)
     except phonenumbers.NumberParseException as exc:
@@ -71,42 +81,25 @@ def normalize_number(text: str, region: str | None = None) -> str:
             raise ValueError(f"{text!r} has no country code: {REGION_HINT}") from None
         raise ValueError(f"{text!r} is not a phone number ({exc._msg})") from None
     if not phonenumbers.is_possible_number(parsed):
-        where = f" in {country}" if country else ""
-        raise ValueError(f"{text!r} is not a possible phone number{where}")
+        raise ValueError(impossible(text, country))
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
 
-def localized(
-    messages: Iterable[Message | Mapping[str, Any]], region: str | None
-) -> Iterable[Message | Mapping[str, Any]]:
-    """The messages with each `destination_number` in E.164 (a copy where it changes).
+def known_region(region: str) -> str:
+    """The two-letter country `region` names (`au` -> `AU`).
 
-    A number that cannot be normalised is left as it is, for validation to refuse by row.
-    With no region, `messages` unchanged.
+    Raises:
+        ValueError: if `phonenumbers` knows no such region.
+        ImportError: if the `phone` extra (`phonenumbers`) is not installed.
     """
-    if region is None:
-        return messages
-    _phonenumbers()  # the missing extra is an error before the first row, not per row
-    return _localized(messages, region)
+    country = region.strip().upper()
+    if country not in _phonenumbers().SUPPORTED_REGIONS:
+        raise ValueError(f"unknown region {region!r}: use a two-letter country code like AU")
+    return country
 
 
-def _localized(
-    messages: Iterable[Message | Mapping[str, Any]], region: str
-) -> Iterator[Message | Mapping[str, Any]]:
-    """`localized`, as a generator."""
-    for message in messages:
-        number = message.get("destination_number")
-        if isinstance(number, str) and not (number[:1] == "+" and number[1:].isdigit()):
-            try:
-                clean = normalize_number(number, region)
-            except ValueError:
-                clean = number
-            if clean != number:
-                message = _with_number(message, clean)
-        yield message
-
-
-def _with_number(message: Message | Mapping[str, Any], number: str) -> Message | Mapping[str, Any]:
+def with_number(message: Message | Mapping[str, Any], number: str) -> Message | Mapping[str, Any]:
+    """A copy of `message` with `number` as its destination_number (the caller's is kept)."""
     if isinstance(message, Mapping):
         return {**message, "destination_number": number}
     copy = type(message).from_dictionary(message.to_dictionary())

@@ -123,10 +123,20 @@ def _content(value: object, wire: Mapping[str, Any]) -> Rules:
     return rules
 
 
+def is_destination(value: object) -> bool:
+    """Return True for a destination number the API takes (E.164, 8 to 15 digits)."""
+    return isinstance(value, str) and bool(_DESTINATION.fullmatch(value))
+
+
+def destination_rule(value: object, region: str | None = None) -> str:
+    """The E.164 rule refusing `value`, with what to say about it (see `destination_hint`)."""
+    return DESTINATION_RULE + destination_hint(value, region)
+
+
 def _destination(value: object, wire: Mapping[str, Any]) -> Rules:
     if isinstance(value, str) and _DESTINATION.fullmatch(value):
         return _NONE
-    return (DESTINATION_RULE + destination_hint(value),)
+    return (destination_rule(value),)
 
 
 def _format(value: object, wire: Mapping[str, Any]) -> Rules:

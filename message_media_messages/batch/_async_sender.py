@@ -93,6 +93,8 @@ async def send_batch(
     journal: str | None = None,
     dry_run: bool = False,
     on_progress: Callable[[BatchProgress], None] | None = None,
+    max_segments: int | None = None,
+    default_region: str | None = None,
 ) -> BatchResult:
     """Send any number of messages; see `AsyncMessagesController.send_batch`.
 
@@ -100,13 +102,13 @@ async def send_batch(
     answered, as the sync one does; a cancel cancels them too: their rows stay in flight
     in the journal, so the next run reports them unknown and never resends them.
     """
-    check_settings(concurrency)
+    region = check_settings(concurrency, max_segments, default_region)
     if dry_run:
-        measured = Measured(on_progress)
+        measured = Measured(on_progress, max_segments, region)
         async for index, row in _numbered(messages):
             measured.add(index, row)
         return measured.result()
-    run = _AsyncRun(send, Ledger(journal), concurrency, on_progress)
+    run = _AsyncRun(send, Ledger(journal), concurrency, on_progress, max_segments, region)
     run.begin()
     run.outbox, run.inbox = anyio.create_memory_object_stream(math.inf)
     try:

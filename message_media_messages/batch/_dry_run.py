@@ -16,9 +16,10 @@ def dry_run(
     messages: Iterable[Message | Mapping[str, Any]],
     on_progress: Callable[[BatchProgress], None] | None,
     max_segments: int | None = None,
+    region: str | None = None,
 ) -> BatchResult:
     """Validate and measure every row; send nothing."""
-    measured = Measured(on_progress, max_segments)
+    measured = Measured(on_progress, max_segments, region)
     for index, row in enumerate(messages):
         measured.add(index, row)
     return measured.result()
@@ -31,14 +32,15 @@ class Measured:
         self,
         on_progress: Callable[[BatchProgress], None] | None,
         max_segments: int | None = None,
+        region: str | None = None,
     ) -> None:
         self.ledger, self.counts, self.total = Ledger(None), {VALID: 0, INVALID: 0}, 0
         self.rows: list[LedgerRow] = []
-        self.on_progress, self.max_segments = on_progress, max_segments
+        self.on_progress, self.max_segments, self.region = on_progress, max_segments, region
 
     def add(self, index: int, row: object) -> None:
         """Validate and measure row `index`."""
-        wire, problems = checked(row, index, self.max_segments)
+        wire, problems = checked(row, index, self.max_segments, self.region)
         if problems or wire is None:
             self.rows.append(LedgerRow(index, None, INVALID, error=problems))
             self.counts[INVALID] += 1

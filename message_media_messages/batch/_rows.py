@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from .. import _validation as validation
+from .._numbers import known_region, normalize_number, with_number
+from .._rules import destination_rule, is_destination
 from ..exceptions.api_exception import (
     APIException,
     BadRequestError,
     ConfigurationError,
     MessageMediaError,
+    Problem,
     ValidationError,
 )
+from ..models.message import Message
 from ..models.send_messages_response import SendMessagesResponse
 from ._ledger import ACCEPTED, REJECTED, UNKNOWN, Group
 from ._segments import analyze
@@ -20,12 +25,26 @@ from ._segments import analyze
 logger = logging.getLogger("message_media_messages")
 
 
-def check_settings(concurrency: object, max_segments: object = None) -> None:
-    """Refuse a `concurrency` (or a `max_segments`) that is not a whole number >= 1."""
+def check_settings(
+    concurrency: object, max_segments: object = None, region: str | None = None
+) -> str | None:
+    """Refuse a `concurrency` (or a `max_segments`) that is not a whole number >= 1, or an
+    unknown `region`; return the region's two-letter code (None for none).
+
+    Raises:
+        ConfigurationError: a setting it cannot use.
+        ImportError: a region without the `phone` extra (`phonenumbers`).
+    """
     if not isinstance(concurrency, int) or concurrency < 1:
         raise ConfigurationError("concurrency must be a whole number >= 1")
     if max_segments is not None and (type(max_segments) is not int or max_segments < 1):
         raise ConfigurationError("max_segments must be a whole number >= 1")
+    if region is None:
+        return None
+    try:
+        return known_region(region)
+    except ValueError as exc:
+        raise ConfigurationError(f"default_region: {exc}") from None
 
 
 class Entry(NamedTuple):
@@ -37,9 +56,15 @@ class Entry(NamedTuple):
 
 
 def checked(
-    row: object, index: int, max_segments: int | None = None
+    row: object, index: int, max_segments: int | None = None, region: str | None = None
 ) -> tuple[dict[str, Any] | None, str | None]:
-    """A row's wire form and, if it breaks rules (or is over `max_segments`), their text."""
+    """A row's wire form and, if it breaks rules (or is over `max_segments`), their text.
+
+    With a `region` (a `check_settings` code), its number is made E.164 first; one that
+    cannot be is refused as not possible in that region.
+    """
+    if region is not None:
+        row = _localized(row, region)
     wire = validation.fast_wire(row)  # a common-shape row that breaks no rule
     if wire is not None:
         return wire, _over(wire, index, max_segments)
@@ -50,7 +75,32 @@ def checked(
     problems = validation.message_problems(wire, None)
     if not problems:
         return wire, _over(wire, index, max_segments)
+    if region is not None:  # the number was read in `region`: none to suggest
+        problems = [_in_region(p, wire, region) for p in problems]
     return wire, f"row {index}: " + "; ".join(str(p) for p in problems)
+
+
+def _localized(row: object, region: str) -> object:
+    """`row` with its destination_number in E.164 (a copy), or `row` itself when that number
+    is E.164 already or has no form the API takes (for the rules to refuse)."""
+    if not isinstance(row, (Mapping, Message)):
+        return row
+    number = row.get("destination_number")
+    if not isinstance(number, str) or is_destination(number):
+        return row
+    try:
+        clean = normalize_number(number, region)
+    except ValueError:
+        return row
+    return with_number(row, clean) if is_destination(clean) else row
+
+
+def _in_region(problem: Problem, wire: dict[str, Any], region: str) -> Problem:
+    """A problem as said of a row read in `region`: its number is not possible there."""
+    value = wire.get(problem.field)
+    if problem.field != "destination_number" or problem.rule != destination_rule(value):
+        return problem  # another field's, or "is required"
+    return Problem(problem.field, destination_rule(value, region), problem.index)
 
 
 def _over(wire: dict[str, Any], index: int, max_segments: int | None) -> str | None:

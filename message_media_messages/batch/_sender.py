@@ -51,6 +51,7 @@ class _Run:
     concurrency: int
     on_progress: Callable[[BatchProgress], None] | None
     max_segments: int | None = None  # longer SMS rows are invalid
+    region: str | None = None  # the country of local numbers (a check_settings code)
     counts: dict[str, int] = field(default_factory=dict)
     rows_done: int = 0
     writes: list[tuple[object, ...]] = field(default_factory=list)  # invalid rows to record
@@ -110,7 +111,7 @@ class _Run:
 
     def _admit(self, index: int, row: object, prior: LedgerRow | None) -> Entry | None:
         """Validate one row; record it if invalid or already settled, else return it to send."""
-        wire, problems = checked(row, index, self.max_segments)
+        wire, problems = checked(row, index, self.max_segments, self.region)
         fp = journal.fingerprint(wire, problems) if self.ledger.durable else None
         if prior is not None:
             if prior.fp != fp:
@@ -264,12 +265,13 @@ def send_batch(
     dry_run: bool = False,
     on_progress: Callable[[BatchProgress], None] | None = None,
     max_segments: int | None = None,
+    default_region: str | None = None,
 ) -> BatchResult:
     """Send any number of messages; see `MessagesController.send_batch`."""
-    check_settings(concurrency, max_segments)
+    region = check_settings(concurrency, max_segments, default_region)
     if dry_run:
-        return measure(messages, on_progress, max_segments)
-    run = _Run(send, Ledger(journal), concurrency, on_progress, max_segments)
+        return measure(messages, on_progress, max_segments, region)
+    run = _Run(send, Ledger(journal), concurrency, on_progress, max_segments, region)
     run.begin()
     if concurrency > 1:
         run.pool = ThreadPoolExecutor(concurrency, thread_name_prefix="mm-batch")

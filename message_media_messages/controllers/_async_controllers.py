@@ -73,6 +73,8 @@ class AsyncMessagesController:
         dry_run: bool = False,
         on_progress: Callable[[BatchProgress], None] | None = None,
         account_header: str | None = None,
+        default_region: str | None = None,
+        max_segments: int | None = None,
     ) -> BatchResult:
         """Send any number of messages, streamed, in requests of up to 100, with the sync
         `send_batch`'s ledger, journal, outcomes and guarantees (see it);
@@ -81,6 +83,12 @@ class AsyncMessagesController:
         Args:
             messages: an iterable or an async iterable of `Message` or dicts.
             concurrency, journal, dry_run, on_progress, account_header: as for the sync one.
+            default_region: the country (`AU`) of local numbers, made E.164 (`normalize_number`).
+            max_segments: SMS rows of more parts are invalid, not sent (default: no limit).
+
+        Raises:
+            ConfigurationError: a setting it cannot use (an unknown `default_region`).
+            JournalError: a journal of another input, locked, unusable, or failing to write.
         """
         from ..batch._async_sender import send_batch
 
@@ -93,6 +101,7 @@ class AsyncMessagesController:
         return await send_batch(
             send, messages,
             concurrency=concurrency, journal=journal, dry_run=dry_run, on_progress=on_progress,
+            max_segments=max_segments, default_region=default_region,
         )  # fmt: skip
 
     async def get_message_status(

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import _validation as validation
-from .._numbers import localized
 from ..exceptions.send_messages_400_response_exception import SendMessages400ResponseException
 from ..models.cancel_scheduled_message_request import CancelScheduledMessageRequest
 from ..models.get_message_status_response import GetMessageStatusResponse
@@ -95,15 +94,16 @@ class MessagesController(BaseController):
             The ledger: `counts` per outcome and `rows` in input order.
 
         Raises:
+            ConfigurationError: a setting it cannot use (an unknown `default_region`).
             JournalError: a journal of another input, locked, unusable, or failing to write.
         """
         from ..batch._sender import send_batch
 
         return send_batch(
             functools.partial(self._send_checked, account_header=account_header),
-            localized(messages, default_region),
+            messages,
             concurrency=concurrency, journal=journal, dry_run=dry_run, on_progress=on_progress,
-            max_segments=max_segments)  # fmt: skip
+            max_segments=max_segments, default_region=default_region)  # fmt: skip
 
     def _send_checked(
         self, payload: dict[str, Any], account_header: str | None
