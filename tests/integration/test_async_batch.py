@@ -1,6 +1,7 @@
 """The async send_batch's own ways: rows from an async iterable, N requests in flight on one
-loop (no thread), a cancel that never leads to a double send. The rest of its behaviour is
-the sync one's: tests/integration/test_batch.py runs for both clients."""
+loop (no thread), a cancel that never leads to a double send; default_region and max_segments
+said as the sync batch says them. The rest of its behaviour is the sync one's:
+tests/integration/test_batch.py runs for both clients."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from typing import Any
 
 import pytest
 
-from message_media_messages import AsyncMessageMediaMessagesClient, SandboxServer
+from message_media_messages import (
+    AsyncMessageMediaMessagesClient,
+    ConfigurationError,
+    MessageMediaMessagesClient,
+    SandboxServer,
+)
 from message_media_messages.http._async_transport import AsyncTransport
 
 pytestmark = pytest.mark.anyio
@@ -114,4 +120,97 @@ async def test_a_dry_run_reads_an_async_iterable_and_sends_nothing(sandbox):
         result = await client.messages.send_batch(rows(120), dry_run=True)
     assert result.counts == {"valid": 120, "invalid": 0}
     assert result.total_segments == 120
+    assert sandbox.requests_seen() == 0
+
+
+# -- default_region and max_segments: the sync batch's meaning, through the same row check ------
+
+E164 = "must be '+' then 8 to 15 digits after '+' (E.164, first digit 1-9, e.g. +61491570156)"
+LONG = "😀" * 200  # UCS-2: 400 units, 7 SMS segments
+LOCAL_ROWS = [
+    {"content": "a", "destination_number": "0491 570 156"},
+    {"content": "b", "destination_number": "(04) 9157 0157"},
+    {"content": "c", "destination_number": "+61491570158"},
+    {"content": "d", "destination_number": "0491 57"},
+    {"content": "e", "destination_number": "12345"},
+    {"content": LONG, "destination_number": "0491 570 159"},
+    {"content": LONG, "destination_number": "0491 570 160", "format": "MMS"},
+]
+
+
+def listed() -> list[dict[str, Any]]:
+    return [dict(row) for row in LOCAL_ROWS]
+
+
+async def streamed() -> AsyncIterator[dict[str, Any]]:
+    for row in LOCAL_ROWS:
+        await asyncio.sleep(0)
+        yield dict(row)
+
+
+def client_of(sandbox: SandboxServer) -> AsyncMessageMediaMessagesClient:
+    return AsyncMessageMediaMessagesClient(
+        sandbox.api_key, sandbox.api_secret, base_uri=sandbox.url
+    )
+
+
+def sync_client_of(sandbox: SandboxServer) -> MessageMediaMessagesClient:
+    return MessageMediaMessagesClient(sandbox.api_key, sandbox.api_secret, base_uri=sandbox.url)
+
+
+@pytest.mark.parametrize("source", [listed, streamed])
+async def test_default_region_and_max_segments_from_a_list_or_an_async_iterable(sandbox, source):
+    async with client_of(sandbox) as client:
+        result = await client.messages.send_batch(source(), default_region="au", max_segments=6)
+    outcomes = [row.outcome for row in result.rows]
+    assert outcomes == ["accepted"] * 3 + ["invalid"] * 3 + ["accepted"]  # an MMS has no parts
+    assert sorted(m["destination_number"] for m in sandbox.messages()) == [
+        "+61491570156", "+61491570157", "+61491570158", "+61491570160"]  # fmt: skip
+    assert [row.error for row in result.rows[3:6]] == [
+        f"row 3: destination_number: {E164}; '0491 57' is not a possible phone number in AU",
+        f"row 4: destination_number: {E164}; '12345' is not a possible phone number in AU",
+        "row 5: content: is 7 SMS segments, over max_segments=6",
+    ]
+
+
+@pytest.mark.parametrize("source", [listed, streamed])
+async def test_a_dry_run_localises_and_caps_as_the_send_does(sandbox, source):
+    async with client_of(sandbox) as client:
+        result = await client.messages.send_batch(
+            source(), dry_run=True, default_region="AU", max_segments=6
+        )
+    assert result.counts == {"valid": 4, "invalid": 3}
+    assert [row.index for row in result.rows if row.outcome == "invalid"] == [3, 4, 5]
+    assert "over max_segments=6" in str(result.rows[5].error)
+    assert sandbox.requests_seen() == 0
+
+
+async def test_the_async_batch_says_what_the_sync_one_says(sandbox):
+    with sync_client_of(sandbox) as sync:
+        expected = sync.messages.send_batch(listed(), default_region="AU", max_segments=6)
+        unhinted = sync.messages.send_batch(listed()[3:5])
+    async with client_of(sandbox) as client:
+        result = await client.messages.send_batch(streamed(), default_region="AU", max_segments=6)
+        without = await client.messages.send_batch(listed()[3:5])
+    assert [(r.outcome, r.error) for r in result.rows] == [
+        (r.outcome, r.error) for r in expected.rows]  # fmt: skip
+    assert [r.error for r in without.rows] == [r.error for r in unhinted.rows]
+    assert without.rows[0].error == (
+        f"row 0: destination_number: {E164}; got '0491 57': a local or loosely written number?"
+        " give its country with default_region= (CLI: --default-region AU)"
+    )
+    assert all("default_region" not in str(r.error) for r in result.rows)
+
+
+async def test_an_unknown_region_or_max_segments_is_refused_as_by_the_sync_batch(sandbox):
+    with sync_client_of(sandbox) as sync, pytest.raises(ConfigurationError) as sync_refusal:
+        sync.messages.send_batch(listed(), default_region="Australia")
+    async with client_of(sandbox) as client:
+        for source in (listed, streamed):
+            with pytest.raises(ConfigurationError) as refusal:
+                await client.messages.send_batch(source(), default_region="Australia")
+            assert str(refusal.value) == str(sync_refusal.value)
+        with pytest.raises(ConfigurationError, match="max_segments must be a whole number"):
+            await client.messages.send_batch(listed(), max_segments=0)
+    assert "'Australia'" in str(sync_refusal.value)
     assert sandbox.requests_seen() == 0

@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from message_media_messages import ValidationError, normalize_number
+from message_media_messages import ConfigurationError, ValidationError, normalize_number
+from message_media_messages._numbers import destination_hint
 from message_media_messages._validation import message_problems
 
 
@@ -66,3 +67,50 @@ def test_without_the_phone_extra_the_error_says_what_to_install():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert 'pip install "message-media-messages[phone]"' in run.stdout, run.stderr
+
+
+E164 = "must be '+' then 8 to 15 digits after '+' (E.164, first digit 1-9, e.g. +61491570156)"
+
+
+@pytest.mark.parametrize(("value", "region", "hint"), [
+    ("0491 57", "AU", "; '0491 57' is not a possible phone number in AU"),
+    ("12345", "AU", "; '12345' is not a possible phone number in AU"),
+    ("hello", "AU", "; got 'hello'"),
+    ("6.14916E+10", "AU", "; got '6.14916E+10': a spreadsheet turned this number into "
+     "scientific notation and lost its last digits: format the column as text and export it "
+     "again"),
+    ("0491 57", None, "; got '0491 57': a local or loosely written number? "
+     "give its country with default_region= (CLI: --default-region AU)"),
+    ("12345", None, "; got '12345'"),
+])  # fmt: skip
+def test_the_hint_suggests_a_region_only_when_none_was_given(value, region, hint):
+    assert destination_hint(value, region) == hint
+
+
+def test_a_batch_with_a_region_says_a_number_is_not_possible_there(mm_client):
+    rows = [{"content": "a", "destination_number": n} for n in ("0491 57", "12345", "0491 570 156")]
+    given = mm_client.messages.send_batch(rows, default_region="au")
+    assert [r.error for r in given.rows] == [
+        f"row 0: destination_number: {E164}; '0491 57' is not a possible phone number in AU",
+        f"row 1: destination_number: {E164}; '12345' is not a possible phone number in AU",
+        None,
+    ]
+    dry = mm_client.messages.send_batch(rows, default_region="AU", dry_run=True)
+    assert [r.error for r in dry.rows] == [r.error for r in given.rows]
+    none = mm_client.messages.send_batch(rows)
+    assert none.rows[0].error == (
+        f"row 0: destination_number: {E164}; got '0491 57': a local or loosely written number?"
+        " give its country with default_region= (CLI: --default-region AU)"
+    )
+    assert none.counts == {"invalid": 3}
+
+
+def test_a_batch_refuses_an_unknown_region_before_reading_a_row(mm_client):
+    def rows():
+        raise AssertionError("read")
+        yield {}
+
+    with pytest.raises(ConfigurationError, match=r"^default_region: unknown region 'Australia'"):
+        mm_client.messages.send_batch(rows(), default_region="Australia")
+    result = mm_client.messages.send_batch(["not a message"], default_region="AU")
+    assert result.rows[0].error == "row 0: must be a Message or a JSON object"
