@@ -100,8 +100,7 @@ class MessagesController(BaseController):
         from ..batch._sender import send_batch
 
         return send_batch(
-            functools.partial(self._send_checked, account_header=account_header),
-            messages,
+            functools.partial(self._send_checked, account_header=account_header), messages,
             concurrency=concurrency, journal=journal, dry_run=dry_run, on_progress=on_progress,
             max_segments=max_segments, default_region=default_region)  # fmt: skip
 
