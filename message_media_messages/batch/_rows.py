@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -71,13 +72,19 @@ def checked(
     try:
         wire = validation.wire_message(row)  # type: ignore[arg-type]
     except ValidationError as exc:
-        return None, f"row {index}: {exc.rule}"
+        return None, f"{where(index)}: {exc.rule}"
     problems = validation.message_problems(wire, None)
     if not problems:
         return wire, _over(wire, index, max_segments)
     if region is not None:  # the number was read in `region`: none to suggest
         problems = [_in_region(p, wire, region) for p in problems]
-    return wire, f"row {index}: " + "; ".join(str(p) for p in problems)
+    return wire, "; ".join(f"{where(index)}.{p}" for p in problems)
+
+
+def where(index: int) -> str:
+    """How errors name row `index` of a batch: `messages[3]`, as the API names a message
+    (0-based, its position in the `messages` given to send_batch)."""
+    return f"messages[{index}]"
 
 
 def _localized(row: object, region: str) -> object:
@@ -110,7 +117,7 @@ def _over(wire: dict[str, Any], index: int, max_segments: int | None) -> str | N
     parts = analyze(wire["content"]).segments
     if parts <= max_segments:
         return None
-    return f"row {index}: content: is {parts} SMS segments, over max_segments={max_segments}"
+    return f"{where(index)}.content: is {parts} SMS segments, over max_segments={max_segments}"
 
 
 class Settled(NamedTuple):
@@ -127,8 +134,9 @@ class Settled(NamedTuple):
     error: str | None
 
 
-def settled(size: int, outcome: object) -> Settled:
-    """The fate of the `size` rows of a finished request (its response, or its exception)."""
+def settled(idxs: list[int], outcome: object) -> Settled:
+    """The fate of rows `idxs` after their request (its response, or its exception)."""
+    size = len(idxs)
     if isinstance(outcome, SendMessagesResponse):
         ids = [m.message_id for m in outcome.messages or []]
         if len(ids) == size and all(isinstance(i, str) and i for i in ids):
@@ -139,7 +147,7 @@ def settled(size: int, outcome: object) -> Settled:
         logger.error("unexpected error sending a batch chunk", exc_info=outcome)  # type: ignore[arg-type]
     state = REJECTED if _provably_unsent(outcome) else UNKNOWN
     prefix = "" if isinstance(outcome, BadRequestError) or state == UNKNOWN else "not sent: "
-    return Settled(state, None, prefix + _reason(outcome))
+    return Settled(state, None, prefix + _reason(outcome, idxs))
 
 
 def group(chunk: list[Entry], fate: Settled, durable: bool) -> Group:
@@ -158,13 +166,25 @@ def group(chunk: list[Entry], fate: Settled, durable: bool) -> Group:
     return Group(("idx",), [(i,) for i in idxs], state, error)
 
 
+_REQUEST_INDEX = re.compile(r"^messages\[(\d+)\]")
+
+
+def _renumbered(detail: str, idxs: list[int]) -> str:
+    found = _REQUEST_INDEX.match(detail)
+    if found is None or int(found[1]) >= len(idxs):
+        return detail
+    return where(idxs[int(found[1])]) + detail[found.end() :]
+
+
 def _provably_unsent(outcome: object) -> bool:
     return isinstance(outcome, MessageMediaError) and not outcome.maybe_sent
 
 
-def _reason(outcome: object) -> str:
+def _reason(outcome: object, idxs: list[int]) -> str:
+    """Why a request's rows failed; the API's `messages[i]` (the request's own numbering)
+    named as the batch names the row (see `where`)."""
     if isinstance(outcome, APIException) and outcome.message:
-        details = "; ".join(outcome.details)
+        details = "; ".join(_renumbered(d, idxs) for d in outcome.details)
         return f"HTTP {outcome.status_code}: {outcome.message}" + (
             f" [{details}]" if details else ""
         )

@@ -34,7 +34,7 @@ from ._ledger import (
     LedgerRow,
 )
 from ._results import BatchProgress, BatchResult
-from ._rows import Entry, Settled, check_settings, checked, group, settled
+from ._rows import Entry, Settled, check_settings, checked, group, settled, where
 
 logger = logging.getLogger("message_media_messages")
 
@@ -116,7 +116,7 @@ class _Run:
         if prior is not None:
             if prior.fp != fp:
                 raise JournalMismatchError(
-                    f"row {index} differs from the row the journal {self.ledger.path} "
+                    f"{where(index)} differs from the row the journal {self.ledger.path} "
                     "recorded: use a new journal for a different input",
                     path=self.ledger.path,
                 )
@@ -185,7 +185,7 @@ class _Run:
             return False
         if isinstance(outcome, Exception) and self.error is None:
             self.error = outcome
-        fate = settled(len(chunk), outcome)
+        fate = settled([e.idx for e in chunk], outcome)
         rows = group(chunk, fate, self.ledger.durable)
         if self.ledger.durable:  # one commit per chunk, before it is reported
             self.ledger.write(groups=[rows])

@@ -36,7 +36,8 @@ NO_CREDENTIALS = (
 EPILOG = (
     "exit status: 0 ok, 1 API error, 2 usage or input error, 3 connection failure, "
     "4 some batch rows accepted and some not (a batch with none accepted exits 1, 2 or 3 "
-    "as its cause would); a closed stdout (| head) does not change it"
+    "as its cause would), 5 batch --watch timed out before every watched message was final; "
+    "a closed stdout (| head) does not change it"
 )
 
 
@@ -99,19 +100,36 @@ def _add_batch_parser(sub: Any, common: list[Any]) -> None:
     add("--no-journal", action="store_true", help="keep no journal: a rerun sends every row again")
     add("--new-run", action="store_true", help="send a FILE whose default journal completed, again")
     add("--dry-run", action="store_true", help="validate and count segments; send nothing")
-    add("--map", action="append", metavar="FIELD=COLUMN",
+    add(
+        "--map",
+        action="append",
+        metavar="FIELD=COLUMN",
         help="fill FIELD from COLUMN (default: same name, or phone/mobile/to -> "
-        "destination_number, message/text/body -> content)")
+        "destination_number, message/text/body -> content)",
+    )
     add("--template", metavar="TEXT", help='content from columns: "Hi {first_name}, ..."')
     add("--template-file", metavar="PATH", help="the same, read from a UTF-8 file")
-    add("--max-segments", type=_positive(int), metavar="N",
-        help="refuse (as invalid) SMS rows of more than N segments")
-    add("--default-region", metavar="CC", default=os.environ.get(REGION_ENV) or None,
-        help=f"country of local numbers, e.g. AU: 0491 570 156 -> +61491570156 (${REGION_ENV})")
+    add(
+        "--max-segments",
+        type=_positive(int),
+        metavar="N",
+        help="refuse (as invalid) SMS rows of more than N segments",
+    )
+    add(
+        "--default-region",
+        metavar="CC",
+        default=os.environ.get(REGION_ENV) or None,
+        help=f"country of local numbers, e.g. AU: 0491 570 156 -> +61491570156 (${REGION_ENV})",
+    )
     add("--ledger", metavar="OUT.csv", help="write one CSV line per row (default: none)")
     add("--no-progress", action="store_true", help="no progress bar on stderr")
-    add("--watch", action="store_true", help="then follow reports and replies until all final")
+    add(
+        "--watch",
+        action="store_true",
+        help="then follow the rows with delivery_report until final (a live summary)",
+    )
     add("--watch-timeout", type=_positive(float), metavar="S", help="stop watching (default: 60)")
+    add("-v", "--verbose", action="store_true", help="with --watch: a line per report and reply")
     add("--poll-interval", type=_positive(float), default=1.0, metavar="S", help="while watching")
 
 

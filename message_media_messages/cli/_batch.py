@@ -7,15 +7,30 @@ import contextlib
 import dataclasses
 import functools
 import sys
-import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from message_media_messages import MessageMediaMessagesClient, normalize_number
+from message_media_messages import (
+    JournalMismatchError,
+    MessageMediaMessagesClient,
+    normalize_number,
+)
 
-from . import _columns, _exit, _input, _journal, _ledger, _output, _progress, _template
+from . import (
+    _columns,
+    _exit,
+    _input,
+    _journal,
+    _ledger,
+    _output,
+    _places,
+    _progress,
+    _template,
+    _watch,
+)
 
 if TYPE_CHECKING:
-    from message_media_messages import BatchResult
+    from message_media_messages.batch import BatchProgress, BatchResult
 
 Output = _output.Output
 InputError = _exit.InputError
@@ -25,32 +40,23 @@ SHOWN_RENDERED = 3  # rows whose rendered --template a dry run shows
 WARN_SEGMENTS = 4  # an SMS of more parts than this is warned about before a send
 
 PROG, EXIT_OK, EXIT_PARTIAL = _exit.PROG, _exit.EXIT_OK, _exit.EXIT_PARTIAL
-FINAL_STATUSES = frozenset(
-    {"delivered", "failed", "expired", "rejected", "undeliverable", "cancelled"}
-)
 
 
 def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     """`batch FILE`: check every row, send them (or --dry-run), summarise, maybe --watch."""
-    reading = _check_options(args)
-    total = _first_pass(client, args, reading)
+    reading, places = _check_options(args), _places.Places()
+    total = _first_pass(client, args, reading, places)
     args.journal = _journal.choose(args, client)
-    ledger = _ledger.LedgerFile(args.ledger, args.dry_run) if args.ledger else None
+    ledger = _ledger.LedgerFile(args.ledger, args.dry_run, places) if args.ledger else None
     desc = "checking" if args.dry_run else "sending"
     progress = None if args.no_progress else _progress.Progress(total, desc)
     try:
-        result = client.messages.send_batch(
-            _input.read_messages(args.file, dataclasses.replace(reading, notes=[])),
-            concurrency=args.concurrency,
-            journal=args.journal,
-            dry_run=args.dry_run,
-            default_region=args.default_region,
-            max_segments=args.max_segments,
-            on_progress=functools.partial(_on_progress, ledger, progress),
+        result = _send(
+            client, args, reading, places, functools.partial(_on_progress, ledger, progress)
         )
         with ledger.rewrite() if ledger else contextlib.nullcontext() as handle:
             summary = _output.summarize(
-                result.rows, handle, dry_run=args.dry_run, keep_all=out.json
+                result.rows, handle, places, dry_run=args.dry_run, keep_all=out.json
             )
     except KeyboardInterrupt:
         _journal.interrupted(args.journal)
@@ -65,10 +71,38 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     if args.watch:
         document = {"type": "batch", **document}
     out.show(document, _output.batch_text(summary, result, args.dry_run), line=args.watch)
-    if args.watch:
-        with contextlib.suppress(_exit.OutputClosed):  # `| head`: stop following
-            _watch(client, set(summary.accepted), args, out)
-    return _status(summary, result)
+    status = _status(summary, result)
+    if args.watch and not _watched(client, summary, places, args, out) and status == EXIT_OK:
+        return _exit.EXIT_WATCH  # accepted, but not all final before the timeout
+    return status
+
+
+def _watched(
+    client: Client, summary: _output.RowSummary, places: _places.Places,
+    args: argparse.Namespace, out: Output,
+) -> bool:  # fmt: skip
+    """--watch the accepted rows; False if some were not final in time (stdout closed: True)."""
+    try:
+        return _watch.watch(client, summary.accepted, places, args, out)
+    except _exit.OutputClosed:  # `| head`: stop following
+        return True
+
+
+def _send(
+    client: Client, args: argparse.Namespace, reading: _input.Options, places: _places.Places,
+    on_progress: Callable[[BatchProgress], None],
+) -> BatchResult:  # fmt: skip
+    """The second pass: the file's rows sent (or measured); a journal's complaint about a row
+    names it by its line, as every other output does."""
+    rows = _input.read_rows(args.file, dataclasses.replace(reading, notes=[]))
+    try:
+        return client.messages.send_batch(
+            (message for _, message in rows), concurrency=args.concurrency,
+            journal=args.journal, dry_run=args.dry_run, default_region=args.default_region,
+            max_segments=args.max_segments, on_progress=on_progress,
+        )  # fmt: skip
+    except JournalMismatchError as exc:
+        raise JournalMismatchError(places.describe(str(exc)), path=exc.path) from None
 
 
 def _check_options(args: argparse.Namespace) -> _input.Options:
@@ -78,6 +112,8 @@ def _check_options(args: argparse.Namespace) -> _input.Options:
         raise InputError("--watch cannot be combined with --dry-run")
     if args.watch_timeout is not None and not args.watch:
         raise InputError("--watch-timeout needs --watch")
+    if args.verbose and not args.watch:
+        raise InputError("--verbose needs --watch")
     if args.default_region is not None:
         try:
             normalize_number("+61491570156", args.default_region)
@@ -87,18 +123,21 @@ def _check_options(args: argparse.Namespace) -> _input.Options:
     return _input.Options(_columns.parse_maps(args.map), template=template)
 
 
-def _first_pass(client: Client, args: argparse.Namespace, reading: _input.Options) -> int:
+def _first_pass(
+    client: Client, args: argparse.Namespace, reading: _input.Options, places: _places.Places
+) -> int:
     """Read the whole file before sending (its errors stop all); say what the user should know.
 
     Before a send, the rows are also measured (nothing sent): SMS rows of more than
     `WARN_SEGMENTS` parts, each billed per part, are warned about unless --max-segments is set.
     """
-    rows = _input.read_messages(args.file, reading)
+    rows = places.track(_input.read_rows(args.file, reading))
     if args.dry_run:
         total = 0
         for total, row in enumerate(rows, 1):
             if reading.template is not None and total <= SHOWN_RENDERED:
-                reading.notes.append(f"--template, row {total - 1}: {row.get('content')!r}")
+                line = places.line(total - 1)
+                reading.notes.append(f"--template, line {line}: {row.get('content')!r}")
     else:
         measured = client.messages.send_batch(rows, dry_run=True,
                                               default_region=args.default_region)  # fmt: skip
@@ -140,43 +179,3 @@ def _status(summary: _output.RowSummary, result: BatchResult) -> int:
               "(never sent again: check their status)", file=sys.stderr)  # fmt: skip
         return _exit.EXIT_CONNECTION
     return _exit.failure(InputError(f"none of the {summary.total} rows is valid"))
-
-
-def _watch(client: Client, pending: set[str], args: argparse.Namespace, out: Output) -> None:
-    """Follow reports and replies (printing and confirming) until `pending` are all final."""
-    timeout = 60.0 if args.watch_timeout is None else args.watch_timeout
-    watch = _output.Watch(len(pending), timeout)
-    out.note(watch.banner())
-    deadline = last_sweep = time.monotonic()
-    deadline += timeout
-    while True:
-        before = watch.seen
-        for report in client.delivery_reports.iter_unconfirmed():
-            out.event("delivery_report", report)
-            watch.reports += 1
-            if report.status in FINAL_STATUSES and report.message_id in pending:
-                pending.discard(report.message_id)
-                watch.final[report.status] += 1
-        for reply in client.replies.iter_unconfirmed():
-            out.event("reply", reply)
-            watch.replies += 1
-        now = time.monotonic()
-        if not pending or now >= deadline:
-            break
-        if watch.seen == before and now - last_sweep >= 5.0:  # quiet: ask for the status
-            _sweep(client, pending, watch)
-            last_sweep = now
-        time.sleep(min(args.poll_interval, max(0.0, deadline - now)))
-    watch.pending = len(pending)
-    out.show(watch.document(), watch.text(), line=True)
-    if pending:
-        print(f"{PROG}: {watch.timed_out()}", file=sys.stderr)
-
-
-def _sweep(client: Client, pending: set[str], watch: _output.Watch) -> None:
-    """Status of up to 50 pending messages (those without delivery reports end here)."""
-    for message_id in sorted(pending)[:50]:
-        status = client.messages.get_message_status(message_id).status
-        if status in FINAL_STATUSES:
-            pending.discard(message_id)
-            watch.final[str(status)] += 1

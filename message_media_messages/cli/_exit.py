@@ -11,6 +11,7 @@ from message_media_messages.exceptions import InputError as InputError  # for _e
 
 PROG = "messagemedia"
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_CONNECTION, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_WATCH = 5  # batch --watch: every row accepted, but not every watched message final in time
 EXIT_PIPE = 141  # 128 + SIGPIPE: stdout closed before the command's own status was known
 
 

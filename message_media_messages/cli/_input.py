@@ -13,6 +13,7 @@ from message_media_messages.configuration import FALSE_WORDS, TRUE_WORDS
 from . import _columns, _exit, _files, _template
 
 InputError = _exit.InputError
+Row = tuple[int, dict[str, Any]]  # a message, and the line of the file it starts on
 
 _BOOLEAN_WORDS = "/".join(
     word for pair in zip(TRUE_WORDS, FALSE_WORDS, strict=True) for word in pair
@@ -49,7 +50,7 @@ def _csv_message(
     return message
 
 
-def _read_csv(path: str, handle: IO[str], options: Options) -> Iterator[dict[str, Any]]:
+def _read_csv(path: str, handle: IO[str], options: Options) -> Iterator[Row]:
     reader = csv.reader(handle, delimiter=options.separator, strict=True)
     try:
         header = next(reader)
@@ -61,16 +62,18 @@ def _read_csv(path: str, handle: IO[str], options: Options) -> Iterator[dict[str
         if options.template is not None:  # the template fills content
             columns = [None if c == "content" else c for c in columns]
         options.notes.extend(notes)
+        start = reader.line_num + 1  # a quoted cell may span lines: a row is where it starts
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                yield _csv_message(columns, cells, f"{path}, line {reader.line_num}", options)
+                yield start, _csv_message(columns, cells, f"{path}, line {start}", options)
+            start = reader.line_num + 1
     except StopIteration:
         raise InputError(f"{path}: empty file (a header row is needed)") from None
     except csv.Error as exc:
         raise InputError(f"{path}, line {reader.line_num}: {exc}") from None
 
 
-def _read_json_lines(path: str, handle: IO[str], options: Options) -> Iterator[dict[str, Any]]:
+def _read_json_lines(path: str, handle: IO[str], options: Options) -> Iterator[Row]:
     for number, line in enumerate(handle, 1):
         if not line.strip():
             continue
@@ -83,7 +86,7 @@ def _read_json_lines(path: str, handle: IO[str], options: Options) -> Iterator[d
         if options.template is not None:
             values = {_columns.key(str(k)): v for k, v in message.items()}
             message["content"] = options.template.render(values, f"{path}, line {number}")
-        yield message
+        yield number, message
 
 
 @dataclass
@@ -97,8 +100,9 @@ class Options:
     keys: list[str] = field(default_factory=list)  # the header's column keys (templates)
 
 
-def read_messages(path: str, options: Options | None = None) -> Iterator[dict[str, Any]]:
-    """Stream the messages of a batch file (CSV with a header, or JSON lines), row by row."""
+def read_rows(path: str, options: Options | None = None) -> Iterator[Row]:
+    """Stream the rows of a batch file (CSV with a header, or JSON lines): for each, the line
+    of the file it starts on (1-based, the header is line 1) and its message."""
     options = Options() if options is None else options
     opened = _files.open_input(path)
     options.separator = opened.separator

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
 from . import _exit, _output
+from ._places import Places
 
 InputError = _exit.InputError
 
@@ -26,13 +27,14 @@ class LedgerFile:
     Args:
         path: where the ledger goes.
         dry_run: add the encoding and segments columns.
+        places: the rows' lines in the input file (the first column).
 
     Raises:
         InputError: its directory cannot be written, or `path` is a directory.
     """
 
-    def __init__(self, path: str, dry_run: bool) -> None:
-        self.path, self.dry_run, self.live = path, dry_run, False
+    def __init__(self, path: str, dry_run: bool, places: Places) -> None:
+        self.path, self.dry_run, self.live, self.places = path, dry_run, False, places
         self.columns = _output.LEDGER_COLUMNS + (_output.DRY_RUN_COLUMNS if dry_run else ())
         if os.path.isdir(path):
             raise InputError(f"cannot write the ledger {path}: it is a directory")
@@ -44,7 +46,9 @@ class LedgerFile:
         if not rows:
             return
         try:
-            self._writer.writerows(_output.row_record(row, self.dry_run) for row in rows)
+            self._writer.writerows(
+                _output.row_record(row, self.dry_run, self.places) for row in rows
+            )
             self._file.flush()
             if not self.live:
                 os.replace(self._temp, self.path)

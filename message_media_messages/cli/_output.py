@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from . import _exit
+from ._places import Places
 
 OK_OUTCOMES = frozenset({"accepted", "valid"})
-LEDGER_COLUMNS = ("index", "outcome", "message_id", "error")
+LEDGER_COLUMNS = ("line", "index", "outcome", "message_id", "error")  # index: 0-based, the SDK's
 DRY_RUN_COLUMNS = ("encoding", "segments")
 SHOWN_FAILURES = 20
 SHOWN_DRY_RUN_ROWS = 50
@@ -54,54 +55,6 @@ class Output:
         except BrokenPipeError:
             self.closed = True
             _exit.detach(self.stream)
-
-
-@dataclass
-class Watch:
-    """The tally of `batch --watch`: what came back while following."""
-
-    waiting: int
-    timeout: float
-    final: Counter[str] = field(default_factory=Counter)
-    reports: int = 0
-    replies: int = 0
-    pending: int = 0
-
-    @property
-    def seen(self) -> int:
-        """Delivery reports and replies printed so far."""
-        return self.reports + self.replies
-
-    def banner(self) -> str:
-        """The text above the followed events."""
-        head = f"watching {self.waiting} accepted messages until final"
-        return f"\n{head} (at most {self.timeout:g} s)\n{event_header()}"
-
-    def document(self) -> dict[str, Any]:
-        """The last JSON line of a watch."""
-        confirmed = {"delivery_reports": self.reports, "replies": self.replies}
-        return {
-            "type": "watch",
-            "final": dict(self.final),
-            "pending": self.pending,
-            "timed_out": self.pending > 0,
-            "confirmed": confirmed,
-        }
-
-    def timed_out(self) -> str:
-        """The warning when the watch stopped with messages still pending."""
-        return (
-            f"watch timed out after {self.timeout:g} s: "
-            f"{self.pending} accepted messages are not final yet"
-        )
-
-    def text(self) -> str:
-        """The human summary of a watch."""
-        tally = ", ".join(f"{status} {n}" for status, n in sorted(self.final.items()))
-        return (
-            f"\nfinal statuses: {tally or 'none'}\n"
-            f"confirmed {self.reports} delivery reports and {self.replies} replies"
-        )
 
 
 def cell(value: object) -> str:
@@ -172,24 +125,26 @@ class RowSummary:
     preview: list[dict[str, Any]] = field(default_factory=list)
 
 
-def row_record(row: Any, dry_run: bool) -> dict[str, Any]:
-    """The ledger / JSON form of one batch row."""
-    record = {name: getattr(row, name, None) for name in LEDGER_COLUMNS}
+def row_record(row: Any, dry_run: bool, places: Places) -> dict[str, Any]:
+    """The ledger / JSON form of one batch row: its file line first, errors naming lines."""
+    record = {name: getattr(row, name, None) for name in LEDGER_COLUMNS[1:]}
+    record = {"line": places.line(row.index), **record}
     if dry_run:
         record.update({name: getattr(row, name, None) for name in DRY_RUN_COLUMNS})
     if record["error"] is not None:
-        record["error"] = str(record["error"])
+        record["error"] = places.describe(str(record["error"]), row.index)
     return record
 
 
 def summarize(
-    rows: Iterable[Any], ledger: IO[str] | None, *, dry_run: bool, keep_all: bool
+    rows: Iterable[Any], ledger: IO[str] | None, places: Places, *, dry_run: bool, keep_all: bool
 ) -> RowSummary:
     """Walk the batch rows once: write the ledger CSV, count, keep failures and accepted ids.
 
     Args:
         rows: `BatchResult.rows`, in input order.
         ledger: an open text file for the ledger CSV, or None for no ledger.
+        places: the rows' lines in the input file.
         dry_run: add the encoding and segments columns.
         keep_all: keep every row of a dry run in `preview` (JSON output), not just the first 50.
     """
@@ -199,7 +154,7 @@ def summarize(
         writer.writeheader()
     summary = RowSummary()
     for row in rows:
-        record = row_record(row, dry_run)
+        record = row_record(row, dry_run, places)
         if writer:
             writer.writerow(record)
         summary.total += 1
@@ -241,20 +196,16 @@ def batch_text(summary: RowSummary, result: Any, dry_run: bool) -> str:
     if summary.failures:
         shown = summary.failures[:SHOWN_FAILURES]
         lines += ["", f"Rows not accepted ({len(summary.failures)}):"]
-        lines.append(table(("index", "outcome", "error"), [_failure_row(f) for f in shown]))
+        rows = [(f["line"], f["outcome"], f["error"]) for f in shown]
+        lines.append(table(("line", "outcome", "error"), rows))
         if len(summary.failures) > len(shown):
             more = len(summary.failures) - len(shown)
             lines.append(f"... and {more} more (--ledger FILE writes every row)")
     return "\n".join(lines)
 
 
-def _failure_row(record: Mapping[str, Any]) -> tuple[object, ...]:
-    error = str(record["error"] or "").removeprefix(f"row {record['index']}: ")
-    return (record["index"], record["outcome"], error)
-
-
 def _preview_text(summary: RowSummary) -> str:
-    columns = ("index", "outcome", "encoding", "segments", "error")
+    columns = ("line", "outcome", "encoding", "segments", "error")
     text = table(columns, [[r.get(c) for c in columns] for r in summary.preview])
     if summary.total > len(summary.preview):
         text += f"\n... {summary.total - len(summary.preview)} more rows (--ledger FILE)"

@@ -167,8 +167,8 @@ async def test_default_region_and_max_segments_from_a_list_or_an_async_iterable(
     assert sorted(m["destination_number"] for m in sandbox.messages()) == [
         "+61491570156", "+61491570157", "+61491570158", "+61491570160"]  # fmt: skip
     assert [row.error for row in result.rows[3:6]] == [
-        f"row 3: destination_number: {E164}; '0491 57' is not a possible phone number in AU",
-        f"row 4: destination_number: {E164}; '12345' is not a possible phone number in AU",
+        f"messages[3].destination_number: {E164}; '0491 57' is not a possible phone number in AU",
+        f"messages[4].destination_number: {E164}; '12345' is not a possible phone number in AU",
         "row 5: content: is 7 SMS segments, over max_segments=6",
     ]
 
@@ -196,7 +196,7 @@ async def test_the_async_batch_says_what_the_sync_one_says(sandbox):
         (r.outcome, r.error) for r in expected.rows]  # fmt: skip
     assert [r.error for r in without.rows] == [r.error for r in unhinted.rows]
     assert without.rows[0].error == (
-        f"row 0: destination_number: {E164}; got '0491 57': a local or loosely written number?"
+        f"messages[0].destination_number: {E164}; got '0491 57': a local or loosely written number?"
         " give its country with default_region= (CLI: --default-region AU)"
     )
     assert all("default_region" not in str(r.error) for r in result.rows)

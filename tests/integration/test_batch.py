@@ -140,11 +140,13 @@ def test_mixed_input_ledger_in_input_order(client, sandbox):
     assert result.ok is False
     for row in result.rows:
         if row.outcome == "invalid":
-            assert row.error is not None and row.error.startswith(f"row {row.index}:")
+            assert row.error is not None and row.error.startswith(f"messages[{row.index}]")
             assert row.message_id is None
         elif row.outcome == "rejected":
             assert row.message_id is None
             assert "HTTP 400" in row.error and "999" in row.error
+            # the API's messages[0] (the row alone in its split request) named as the batch does
+            assert f"[messages[{row.index}].destination_number: " in row.error, row.error
         else:
             assert row.outcome == "accepted" and row.error is None and row.message_id
 

@@ -1,22 +1,19 @@
 """`messagemedia batch` against a real sandbox: CSV and JSON lines, dry run, ledger, journal,
-progress, --watch, exit 4, and the README's main command as a real subprocess."""
+progress and exit 4 (--watch and the README's main command: test_cli_watch.py)."""
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from message_media_messages import MessageMediaMessagesClient, SandboxServer
+from message_media_messages import SandboxServer
 from message_media_messages.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,10 +96,14 @@ def expected_from_recipients() -> Counter[str]:
             elif number.endswith("999"):
                 expected["rejected"] += 1
             else:
+                reports = row["delivery_report"] == "true"
                 expected["accepted"] += 1
                 expected["replies"] += number.endswith("905")
-                expected["delivery_report_rows"] += row["delivery_report"] == "true"
+                expected["replies_watched"] += reports and number.endswith("905")
+                expected["delivery_report_rows"] += reports
+                expected["no_report_rows"] += not reports
                 expected["failed"] += number.endswith(("901", "904"))  # 904: unreachable
+                expected["failed_watched"] += reports and number.endswith(("901", "904"))
     return expected
 
 
@@ -224,13 +225,16 @@ def test_dry_run_shows_encoding_and_segments_and_sends_nothing(
     table = {
         line.split()[0]: line.split()[1:4] for line in out.splitlines() if re.match(r"\d+ ", line)
     }
-    assert table["0"] == ["valid", "GSM-7", "1"]
-    assert table["1"] == ["valid", "UCS-2", "1"]
-    assert table["2"] == ["valid", "GSM-7", "2"]
-    assert table["3"][0] == "invalid"
+    # rows are named by their line in the file (the header is line 1)
+    assert table["2"] == ["valid", "GSM-7", "1"]
+    assert table["3"] == ["valid", "UCS-2", "1"]
+    assert table["4"] == ["valid", "GSM-7", "2"]
+    assert table["5"][0] == "invalid"
     code, out, _ = cli("--json", "batch", path, "--dry-run")
     document = json.loads(out)
     assert document["total_segments"] == 4
+    assert [(r["line"], r["index"]) for r in document["rows"]] == [(2, 0), (3, 1), (4, 2), (5, 3)]
+    assert document["failures"][0]["error"].startswith("destination_number: must be")
     assert [r["encoding"] for r in document["rows"]] == ["GSM-7", "UCS-2", "GSM-7", None]
     assert sandbox.messages() == []
 
@@ -247,13 +251,16 @@ def test_ledger_csv_has_one_line_per_row(cli, sandbox: SandboxServer, tmp_path: 
     code, _, _ = cli("batch", path, "--ledger", ledger, "--no-progress")
     assert code == 4
     lines = read_ledger(ledger)
-    assert list(lines[0]) == ["index", "outcome", "message_id", "error"]
-    assert [(r["index"], r["outcome"]) for r in lines] == [
-        ("0", "accepted"),
-        ("1", "invalid"),
-        ("2", "rejected"),
-        ("3", "accepted"),
+    assert list(lines[0]) == ["line", "index", "outcome", "message_id", "error"]
+    assert [(r["line"], r["index"], r["outcome"]) for r in lines] == [
+        ("2", "0", "accepted"),
+        ("3", "1", "invalid"),
+        ("4", "2", "rejected"),
+        ("5", "3", "accepted"),
     ]
+    # the API's messages[0] (of the split request) is not shown: the row is named by its line
+    assert lines[2]["error"].startswith("HTTP 400: ") and "messages[" not in lines[2]["error"]
+    assert "[destination_number: destination is not reachable" in lines[2]["error"]
     assert [lines[0]["message_id"], lines[3]["message_id"]] == [
         m["message_id"] for m in sandbox.messages()
     ]
@@ -261,6 +268,7 @@ def test_ledger_csv_has_one_line_per_row(cli, sandbox: SandboxServer, tmp_path: 
     dry = tmp_path / "dry.csv"
     cli("batch", path, "--dry-run", "--ledger", dry)
     assert list(read_ledger(dry)[0]) == [
+        "line",
         "index",
         "outcome",
         "message_id",
@@ -326,123 +334,6 @@ def test_without_tqdm_progress_is_plain_lines(cli, tmp_path: Path, monkeypatch: 
     lines = [line for line in err.splitlines() if line.startswith("sending:")]
     assert lines[-1] == "sending: 300/300 rows (100%)  accepted 300"
     assert "\r" not in err and "|" not in err
-
-
-# ---------------------------------------------------------------- watch
-
-
-@pytest.fixture
-def live(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    """(sandbox stepping in real time, cli runner for it)."""
-    with SandboxServer(realtime=True, step_seconds=0.1) as server:
-        yield server, runner(server, monkeypatch, capsys)
-
-
-def test_watch_json_lines_follow_until_every_message_is_final(live, tmp_path: Path):
-    server, cli = live
-    rows = [
-        ["+61491570156", "a", "true"],
-        ["+61491570905", "b", "true"],
-        ["+61491570901", "c", "true"],
-        ["+61491570157", "d", "false"],
-    ]
-    path = write_csv(
-        tmp_path / "in.csv", ["destination_number", "content", "delivery_report"], rows
-    )
-    started = time.monotonic()
-    code, out, err = cli("--json", "batch", path, "--watch", "--poll-interval", "0.2")
-    assert code == 0, err
-    lines = [json.loads(line) for line in out.strip().splitlines()]
-    assert lines[0]["type"] == "batch" and lines[0]["counts"] == {"accepted": 4}
-    kinds = Counter(line["type"] for line in lines[1:-1])
-    assert kinds == {"delivery_report": 9, "reply": 1}
-    assert lines[-1] == {
-        "type": "watch",
-        "final": {"delivered": 3, "failed": 1},
-        "pending": 0,
-        "timed_out": False,
-        "confirmed": {"delivery_reports": 9, "replies": 1},
-    }
-    with MessageMediaMessagesClient(server.api_key, server.api_secret, base_uri=server.url) as api:
-        assert api.delivery_reports.check_delivery_reports().delivery_reports == []
-        assert api.replies.check_replies().replies == []
-    assert time.monotonic() - started < 30
-
-
-def test_watch_gives_up_after_the_timeout(live, tmp_path: Path):
-    _, cli = live
-    rows = [["+61491570156", "later", "2099-01-01T00:00:00Z"]]
-    path = write_csv(tmp_path / "in.csv", ["destination_number", "content", "scheduled"], rows)
-    started = time.monotonic()
-    code, out, err = cli(
-        "--json", "batch", path, "--watch", "--watch-timeout", "1", "--poll-interval", "0.2"
-    )
-    assert code == 0  # every row was accepted; the timeout is reported, not an error
-    assert 1 <= time.monotonic() - started < 10
-    assert json.loads(out.strip().splitlines()[-1])["timed_out"] is True
-    assert "watch timed out after 1 s: 1 accepted messages are not final yet" in err
-
-
-def test_watch_is_refused_with_dry_run(cli, tmp_path: Path):
-    path = write_csv(tmp_path / "in.csv", BASIC, [["+61491570156", "a"]])
-    code, _, err = cli("batch", path, "--dry-run", "--watch")
-    assert code == 2
-    assert "--dry-run" in err
-
-
-# ---------------------------------------------------------------- the README's main command
-
-
-def test_readme_main_command(tmp_path: Path):
-    """`messagemedia --sandbox batch examples/recipients.csv --watch`, as a user runs it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MESSAGEMEDIA_")}
-    started = time.monotonic()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "message_media_messages",
-            "--sandbox",
-            "batch",
-            "examples/recipients.csv",
-            "--watch",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
-    elapsed = time.monotonic() - started
-    assert result.returncode == 4, result.stderr
-    assert elapsed < 60
-    expected = expected_from_recipients()
-    assert sum(expected[k] for k in ("accepted", "invalid", "rejected")) == 300
-    assert expected["invalid"] >= 8 and expected["rejected"] >= 1 and expected["replies"] >= 3
-    counts = summary_counts(result.stdout)
-    assert counts == {
-        "accepted": expected["accepted"],
-        "invalid": expected["invalid"],
-        "rejected": expected["rejected"],
-        "total": 300,
-    }
-    assert re.search(r"sending:.*100%", result.stderr)  # the progress bar, on stderr
-    out = result.stdout
-    assert f"Rows not accepted ({expected['invalid'] + expected['rejected']}):" in out
-    reports = [line for line in out.splitlines() if line.startswith("report ")]
-    replies = [line for line in out.splitlines() if line.startswith("reply ")]
-    assert len(reports) == 3 * expected["delivery_report_rows"]  # enroute, submitted, final
-    assert len(replies) == expected["replies"]
-    assert all("Auto-reply to: Hi C" in line for line in replies)
-    final = re.search(r"final statuses: (.*)", out)
-    assert final
-    tally = dict((s, int(n)) for s, n in (p.split() for p in final.group(1).split(", ")))
-    assert sum(tally.values()) == expected["accepted"]
-    assert tally["failed"] == expected["failed"]
-    assert set(tally) <= FINAL
-    assert (f"confirmed {len(reports)} delivery reports and {len(replies)} replies") in out
-    assert "timed out" not in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def test_progress_bar_shows_large_counts_as_whole_numbers():

@@ -290,8 +290,8 @@ def test_a_template_file_and_the_dry_run_shows_the_rendered_rows(tmp_path):
                           "--template-file", str(template)],
                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert run.returncode == 0, run.stderr
-    assert "--template, row 0: 'Hi Ann, your code is 1234'" in run.stderr
-    assert "--template, row 1: 'Hi Zoë, your code is 5678'" in run.stderr
+    assert "--template, line 2: 'Hi Ann, your code is 1234'" in run.stderr
+    assert "--template, line 3: 'Hi Zoë, your code is 5678'" in run.stderr
     assert "SMS segments: 2 in total" in run.stdout
 
 

@@ -189,7 +189,7 @@ def test_rows_that_cannot_be_sent_are_invalid_and_resume_under_another_hash_seed
     hostile = sorted(i for i in range(200) if i % 50 in (3, 13, 23))
     assert first.get("counts") == {"accepted": 188, "invalid": 12}, first
     assert sorted(int(i) for i in first["errors"]) == hostile
-    assert all(first["errors"][str(i)].startswith(f"row {i}: ") for i in hostile)
+    assert all(first["errors"][str(i)].startswith(f"messages[{i}].") for i in hostile)
     requests = sandbox.requests_seen(SEND)
 
     # The same input in a process whose sets iterate in another order: it resumes.

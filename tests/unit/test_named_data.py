@@ -78,8 +78,8 @@ def test_a_csv_cell_takes_the_true_and_false_words_only(tmp_path: Path):
     lines = [f"+61491570156,hi,{word}" for word in words]
     path = tmp_path / "rows.csv"
     path.write_text("\n".join(["destination_number,content,delivery_report", *lines]) + "\n")
-    got = [row["delivery_report"] for row in _input.read_messages(str(path))]
+    got = [row["delivery_report"] for _, row in _input.read_rows(str(path))]
     assert got == [True, True, True, True, False, False, False, False]
     path.write_text("destination_number,content,delivery_report\n+61491570156,hi,on\n")
     with pytest.raises(_input.InputError, match="must be true/false/1/0/yes/no, not 'on'"):
-        list(_input.read_messages(str(path)))
+        list(_input.read_rows(str(path)))

@@ -91,15 +91,15 @@ def test_a_batch_with_a_region_says_a_number_is_not_possible_there(mm_client):
     rows = [{"content": "a", "destination_number": n} for n in ("0491 57", "12345", "0491 570 156")]
     given = mm_client.messages.send_batch(rows, default_region="au")
     assert [r.error for r in given.rows] == [
-        f"row 0: destination_number: {E164}; '0491 57' is not a possible phone number in AU",
-        f"row 1: destination_number: {E164}; '12345' is not a possible phone number in AU",
+        f"messages[0].destination_number: {E164}; '0491 57' is not a possible phone number in AU",
+        f"messages[1].destination_number: {E164}; '12345' is not a possible phone number in AU",
         None,
     ]
     dry = mm_client.messages.send_batch(rows, default_region="AU", dry_run=True)
     assert [r.error for r in dry.rows] == [r.error for r in given.rows]
     none = mm_client.messages.send_batch(rows)
     assert none.rows[0].error == (
-        f"row 0: destination_number: {E164}; got '0491 57': a local or loosely written number?"
+        f"messages[0].destination_number: {E164}; got '0491 57': a local or loosely written number?"
         " give its country with default_region= (CLI: --default-region AU)"
     )
     assert none.counts == {"invalid": 3}
@@ -113,4 +113,4 @@ def test_a_batch_refuses_an_unknown_region_before_reading_a_row(mm_client):
     with pytest.raises(ConfigurationError, match=r"^default_region: unknown region 'Australia'"):
         mm_client.messages.send_batch(rows(), default_region="Australia")
     result = mm_client.messages.send_batch(["not a message"], default_region="AU")
-    assert result.rows[0].error == "row 0: must be a Message or a JSON object"
+    assert result.rows[0].error == "messages[0]: must be a Message or a JSON object"
