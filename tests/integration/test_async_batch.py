@@ -169,7 +169,7 @@ async def test_default_region_and_max_segments_from_a_list_or_an_async_iterable(
     assert [row.error for row in result.rows[3:6]] == [
         f"messages[3].destination_number: {E164}; '0491 57' is not a possible phone number in AU",
         f"messages[4].destination_number: {E164}; '12345' is not a possible phone number in AU",
-        "row 5: content: is 7 SMS segments, over max_segments=6",
+        "messages[5].content: is 7 SMS segments, over max_segments=6",
     ]
 
 
