@@ -7,7 +7,13 @@ from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-_ROW = re.compile(r"messages\[(\d+)\](\.|: )?")  # how the SDK names a batch row (0-based)
+# How the SDK names a batch row (0-based): `messages[i]` opening a text or one of its "; "
+# separated problems or its "[...]" details. A quoted value (a row's own text echoed) is
+# matched first, to be kept as it is.
+_ROW = re.compile(
+    r"""(?<!\w)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+    r"|(?:^|(?<=; )|(?<=\[))messages\[(\d+)\](\.|: )?"
+)
 
 
 class Places:
@@ -39,9 +45,11 @@ class Places:
     def describe(self, text: str, index: int | None = None) -> str:
         """An SDK text with its rows named by line: `messages[7].content: ...` becomes
         `line 9: content: ...`, or `content: ...` when it is about row `index` itself (the
-        line is shown beside it)."""
+        line is shown beside it). Quoted values and other text are left as they are."""
 
         def named(found: re.Match[str]) -> str:
+            if found[1] is None:  # a quoted value
+                return found[0]
             row = int(found[1])
             line = self.line(row)
             if line is None:

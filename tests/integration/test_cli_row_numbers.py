@@ -74,3 +74,33 @@ def test_a_row_that_differs_from_its_journal_is_named_by_its_line(sandbox, tmp_p
     assert "line 8 differs from the row the journal" in second.stderr, second.stderr
     assert "messages[" not in second.stderr
     assert len(sandbox.messages()) == 3  # nothing more sent
+
+
+def test_user_text_that_looks_like_a_row_name_is_echoed_as_it_is(sandbox, tmp_path: Path):
+    """Only the SDK's own `messages[i]` names become lines: a value the user wrote (echoed in
+    an error) and a journal path keep their `messages[3]` text."""
+    path = tmp_path / "odd.jsonl"
+    rows = [
+        {"destination_number": "+61491570156", "content": "a"},  # line 1, index 0
+        {"destination_number": "+61491570157", "content": "b"},
+        {"destination_number": "+61491570158", "content": "c"},
+        {"destination_number": "+61491570159", "content": "d"},  # index 3
+        {"destination_number": "messages[3]", "content": "e"},  # line 5, index 4
+        {"destination_number": "x; messages[2].content: y", "content": "f"},  # line 6
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    ledger = tmp_path / "ledger.csv"
+    run = run_cli(sandbox, "batch", str(path), "--ledger", str(ledger), "--no-progress")
+    assert run.returncode == 4, run.stderr
+    with ledger.open(newline="", encoding="utf-8") as handle:
+        errors = {r["line"]: r["error"] for r in csv.DictReader(handle) if r["error"]}
+    assert set(errors) == {"5", "6"}
+    assert errors["5"].startswith("destination_number: ") and "got 'messages[3]'" in errors["5"]
+    assert "got 'x; messages[2].content: y'" in errors["6"], errors["6"]
+    assert "got 'messages[3]'" in run.stdout and "line 4" not in run.stdout
+    journal = tmp_path / "messages[3].journal"
+    run_cli(sandbox, "batch", str(path), "--journal", str(journal), "--no-progress")
+    path.write_text(path.read_text(encoding="utf-8").replace('"d"', '"D"'), encoding="utf-8")
+    again = run_cli(sandbox, "batch", str(path), "--journal", str(journal), "--no-progress")
+    assert again.returncode == 2
+    assert f"line 4 differs from the row the journal {journal} recorded" in again.stderr
