@@ -263,6 +263,8 @@ def _debug_log(enabled: bool) -> Iterator[None]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run `messagemedia` with `argv` (default: the process arguments); return the exit status."""
+    if sys.stderr is None:  # started with stderr closed (`2>&-`): print(file=None) is stdout
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  (for the process)
     try:
         args, sandbox_args = _parse(sys.argv[1:] if argv is None else list(argv))
     except SystemExit as exc:  # argparse: --help, --version or a usage error

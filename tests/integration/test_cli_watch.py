@@ -193,3 +193,22 @@ def test_readme_main_command():
     assert expected["replies_watched"] <= int(confirmed[2]) <= expected["replies"]
     assert "Messages not delivered" in out and "timed out" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_closed_stderr_silences_notes_and_progress_without_touching_stdout(tmp_path: Path):
+    """`2>&-`: the notes, the progress bar and the live summary go nowhere; stdout keeps only
+    its JSON lines and the batch and its watch run as they would."""
+    rows = [["+61491570156", "a", "yes"], ["+61491570157", "b", ""], ["bad", "c", "yes"]]
+    path = write_csv(tmp_path / "in.csv", WITH_REPORTS, rows)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MESSAGEMEDIA_")}
+    command = [sys.executable, "-m", "message_media_messages", "--sandbox", "--json", "batch",
+               str(path), "--watch", "--poll-interval", "0.2"]  # fmt: skip
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, timeout=90,
+        preexec_fn=lambda: os.close(2),  # the child starts with no stderr
+    )  # fmt: skip
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 4
+    assert lines[0]["counts"] == {"accepted": 2, "invalid": 1}
+    last = lines[-1]
+    assert (last["type"], last["watched"], last["final"]) == ("watch", 1, {"delivered": 1})
