@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import functools
 import logging
+import math
 import os
 import sys
 import traceback
@@ -50,8 +51,8 @@ def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be > 0, not {text}")
+        if not 0 < value < math.inf:  # nan and inf too: no timeout, no sleep can take them
+            raise argparse.ArgumentTypeError(f"must be a finite number > 0, not {text}")
         return value
 
     return parse

@@ -212,3 +212,16 @@ def test_a_closed_stderr_silences_notes_and_progress_without_touching_stdout(tmp
     assert lines[0]["counts"] == {"accepted": 2, "invalid": 1}
     last = lines[-1]
     assert (last["type"], last["watched"], last["final"]) == ("watch", 1, {"delivered": 1})
+
+
+@pytest.mark.parametrize(
+    "option", [("--watch-timeout", "nan"), ("--poll-interval", "nan"), ("--poll-interval", "inf")]
+)
+def test_a_time_that_is_not_a_finite_number_is_a_usage_error(option, tmp_path: Path):
+    """`--watch-timeout nan` would never time out and never sleep (a busy loop on the API);
+    `--poll-interval nan` or `inf` would crash in time.sleep: both refused, exit 2."""
+    path = write_csv(tmp_path / "in.csv", WITH_REPORTS, [["+61491570156", "a", "yes"]])
+    result = messagemedia("batch", str(path), "--watch", *option, timeout=30)
+    assert result.returncode == 2
+    assert f"{option[0]}: must be a finite number > 0, not {option[1]}" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
