@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import sys
 from typing import IO
 
@@ -30,6 +31,20 @@ def detach(stream: IO[str]) -> None:
         os.dup2(devnull, fd)
     finally:
         os.close(devnull)
+
+
+def reader_gone(stream: IO[str]) -> bool:
+    """Whether `stream` is a pipe whose reader closed it (`| head` done), told without writing
+    (poll reports an error or hang-up); False for a terminal, a file, or a system without poll."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    if not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(fd, 0)  # POLLERR and POLLHUP are always reported
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
 
 
 def failure(exc: BaseException) -> int:

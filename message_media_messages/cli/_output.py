@@ -42,6 +42,13 @@ class Output:
         if self.closed:
             raise _exit.OutputClosed("stdout was closed")
 
+    def gone(self) -> bool:
+        """Whether the reader went away, even with nothing written since (then closed)."""
+        if not self.closed and _exit.reader_gone(self.stream):
+            self.closed = True
+            _exit.detach(self.stream)
+        return self.closed
+
     def note(self, text: str) -> None:
         """Human-only text (nothing in --json mode)."""
         if not self.json:

@@ -156,7 +156,7 @@ def watch(
         out.note(f"\nwatching {len(tally.ids)} messages until final\n{_output.event_header()}")
     live = Live(sys.stderr, bool(tally.ids) and not args.no_progress)
     try:
-        _follow(client, tally, args.poll_interval, live, out if verbose else None)
+        _follow(client, tally, args.poll_interval, live, (out, verbose))
     finally:
         live.close()
     out.show(tally.document(places), tally.text(places), line=True)
@@ -167,21 +167,25 @@ def watch(
 
 
 def _follow(
-    client: Client, tally: Tally, interval: float, live: Live, out: _output.Output | None
+    client: Client, tally: Tally, interval: float, live: Live, out: tuple[_output.Output, bool]
 ) -> None:
-    """The watch loop: read what came back, show it, ask when it is quiet, until done."""
+    """The watch loop: read what came back, show it (`out`: where, and whether a line per
+    report), ask when it is quiet, until done or stdout's reader is gone (`OutputClosed`)."""
     started = last_news = time.monotonic()
+    stdout, verbose = out
     while tally.waiting:
         before = tally.reports + tally.replies
         for report in client.delivery_reports.iter_unconfirmed():
-            if out is not None:
-                out.event("delivery_report", report)
+            if verbose:
+                stdout.event("delivery_report", report)
             tally.reports += 1
             tally.settle(report.message_id, report.status, getattr(report, "error_code", None))
         for reply in client.replies.iter_unconfirmed():
-            if out is not None:
-                out.event("reply", reply)
+            if verbose:
+                stdout.event("reply", reply)
             tally.replies += 1
+        if stdout.gone():  # `| head` done: none of what follows would be read
+            raise _exit.OutputClosed("stdout was closed")
         now = time.monotonic()
         live.show(tally.live(now - started), force=not tally.waiting)
         if not tally.waiting or now - started >= tally.timeout:

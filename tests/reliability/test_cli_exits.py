@@ -141,6 +141,18 @@ def test_a_batch_piped_to_head_keeps_its_own_status(sandbox: SandboxServer, tmp_
     assert len(sandbox.messages()) == 2999  # the batch completed
 
 
+def test_a_watch_piped_to_head_stops_with_the_batch_status(sandbox: SandboxServer, tmp_path: Path):
+    """`batch --watch | head -1` without -v: nothing is printed while it waits, yet the watch
+    learns that the reader is gone and stops; the status is the batch's 0, not a timeout's 5."""
+    env = environment(sandbox.url, sandbox.api_key, sandbox.api_secret)
+    path = tmp_path / "in.csv"
+    path.write_text("destination_number,content,delivery_report\n+61491570156,x,yes\n")
+    argv = ("batch", path, "--watch", "--watch-timeout", "10", "--no-journal")
+    code, first, err = piped_to_head(env, *argv)  # the sandbox's clock never moves: not final
+    assert (code, first.split()) == (0, [b"OUTCOME", b"ROWS"]), err
+    assert "timed out" not in err and "Traceback" not in err
+
+
 def test_follow_into_a_closed_pipe_stops_without_confirming_the_unprinted(
     sandbox: SandboxServer,
 ):
