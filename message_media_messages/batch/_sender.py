@@ -128,6 +128,9 @@ class _Run:
             self._count(INVALID)
             if self.on_progress is not None:
                 self.fresh.append(BatchRow(index, INVALID, error=problems))
+            if len(self.writes) >= WINDOW and index > self.horizon:  # none sent between them:
+                self._flush()  # recorded and reported a window at a time, not all held
+                self._report()
             return None
         return Entry(index, wire, fp)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -534,3 +535,34 @@ def test_progress_rows_done_increases_to_the_input_length(make_client, sandbox, 
     for p in progress:
         assert sum(p.counts.values()) == p.rows_done
     assert progress[-1].counts == result.counts == dict(Counter(expected))
+
+
+@pytest.mark.parametrize("journaled", [False, True])
+def test_a_long_run_of_invalid_rows_is_recorded_as_it_goes(basic, sandbox, tmp_path, journaled):
+    """Invalid rows with no request between them (a file of local numbers) are written and
+    reported a window at a time, not held until the input ends: memory stays flat."""
+
+    def peak(n: int) -> tuple[int, list[tuple[int, int]]]:
+        rows = ({"content": "x", "destination_number": f"0491{i:06d}"} for i in range(n))
+        journal = str(tmp_path / f"{n}.journal") if journaled else None
+        reports: list[tuple[int, int]] = []
+        tracemalloc.start()
+        try:
+            result = basic.messages.send_batch(
+                rows,
+                journal=journal,
+                on_progress=lambda p: reports.append((p.rows_done, len(p.rows))),
+            )
+            top = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert result.counts == {"invalid": n}
+        result.close()
+        return top, reports
+
+    small, _ = peak(3_000)
+    large, reports = peak(12_000)
+    assert reports[-1][0] == 12_000 and sum(size for _, size in reports) == 12_000
+    assert max(size for _, size in reports) <= 1_000  # a window of rows at a time
+    assert large < 2 * small, (small, large)  # not 4 times as much for 4 times the rows
+    assert sandbox.requests_seen() == 0
