@@ -56,8 +56,9 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
         )
         with ledger.rewrite() if ledger else contextlib.nullcontext() as handle:
             summary = _output.summarize(
-                result.rows, handle, places, dry_run=args.dry_run, keep_all=out.json
-            )
+                result.rows, handle, places, dry_run=args.dry_run, keep_all=out.json,
+                watch=args.watch,
+            )  # fmt: skip
     except KeyboardInterrupt:
         _journal.interrupted(args.journal)
         raise
@@ -166,9 +167,9 @@ def _on_progress(
 
 def _status(summary: _output.RowSummary, result: BatchResult) -> int:
     """0 when every row is fine, 4 when only some are, else what stopped them all (as `send`)."""
-    if not summary.failures:
+    if not summary.failed:
         return EXIT_OK
-    if len(summary.failures) < summary.total:
+    if summary.failed < summary.total:
         return EXIT_PARTIAL
     if result.error is not None:  # e.g. bad credentials (1) or an unreachable API (3)
         return _exit.failure(result.error)

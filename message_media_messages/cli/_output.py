@@ -122,12 +122,14 @@ def event_header() -> str:
 
 @dataclass
 class RowSummary:
-    """What one pass over a batch's rows collected (the rows themselves are not kept)."""
+    """What one pass over a batch's rows collected (the rows themselves are not kept, nor
+    more than the output shows: a huge batch's summary stays small)."""
 
     total: int = 0
     counts: Counter[str] = field(default_factory=Counter)
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    accepted: dict[str, int] = field(default_factory=dict)  # message_id -> row index
+    failed: int = 0  # rows not accepted (or not valid)
+    failures: list[dict[str, Any]] = field(default_factory=list)  # the first shown, or all
+    accepted: dict[str, int] = field(default_factory=dict)  # message_id -> index (--watch)
     encodings: Counter[str] = field(default_factory=Counter)
     preview: list[dict[str, Any]] = field(default_factory=list)
 
@@ -144,8 +146,9 @@ def row_record(row: Any, dry_run: bool, places: Places) -> dict[str, Any]:
 
 
 def summarize(
-    rows: Iterable[Any], ledger: IO[str] | None, places: Places, *, dry_run: bool, keep_all: bool
-) -> RowSummary:
+    rows: Iterable[Any], ledger: IO[str] | None, places: Places, *, dry_run: bool,
+    keep_all: bool, watch: bool = False,
+) -> RowSummary:  # fmt: skip
     """Walk the batch rows once: write the ledger CSV, count, keep failures and accepted ids.
 
     Args:
@@ -153,7 +156,9 @@ def summarize(
         ledger: an open text file for the ledger CSV, or None for no ledger.
         places: the rows' lines in the input file.
         dry_run: add the encoding and segments columns.
-        keep_all: keep every row of a dry run in `preview` (JSON output), not just the first 50.
+        keep_all: keep every failure, and every row of a dry run in `preview` (JSON output),
+            not just the first 20 failures and 50 rows the text shows.
+        watch: keep the message id of every accepted row (for --watch).
     """
     columns = LEDGER_COLUMNS + (DRY_RUN_COLUMNS if dry_run else ())
     writer = csv.DictWriter(ledger, columns, lineterminator="\n") if ledger else None
@@ -167,8 +172,10 @@ def summarize(
         summary.total += 1
         summary.counts[record["outcome"]] += 1
         if record["outcome"] not in OK_OUTCOMES:
-            summary.failures.append(record)
-        elif record["message_id"]:
+            summary.failed += 1
+            if keep_all or len(summary.failures) < SHOWN_FAILURES:
+                summary.failures.append(record)
+        elif watch and record["message_id"]:
             summary.accepted[record["message_id"]] = record["index"]
         if dry_run:
             if record.get("encoding"):
@@ -182,7 +189,7 @@ def batch_document(summary: RowSummary, result: Any, context: Mapping[str, Any])
     """The JSON document of a batch command."""
     counts = dict(getattr(result, "counts", None) or summary.counts)
     document: dict[str, Any] = {**context, "total": summary.total, "counts": counts}
-    document["ok"] = not summary.failures
+    document["ok"] = not summary.failed
     if context.get("dry_run"):
         document["total_segments"] = getattr(result, "total_segments", None)
         document["encodings"] = dict(summary.encodings)
@@ -200,13 +207,13 @@ def batch_text(summary: RowSummary, result: Any, dry_run: bool) -> str:
         segments = getattr(result, "total_segments", None)
         lines += ["", f"SMS segments: {cell(segments)} in total ({encodings or 'no rows'})"]
         lines += ["", _preview_text(summary)]
-    if summary.failures:
+    if summary.failed:
         shown = summary.failures[:SHOWN_FAILURES]
-        lines += ["", f"Rows not accepted ({len(summary.failures)}):"]
+        lines += ["", f"Rows not accepted ({summary.failed}):"]
         rows = [(f["line"], f["outcome"], f["error"]) for f in shown]
         lines.append(table(("line", "outcome", "error"), rows))
-        if len(summary.failures) > len(shown):
-            more = len(summary.failures) - len(shown)
+        if summary.failed > len(shown):
+            more = summary.failed - len(shown)
             lines.append(f"... and {more} more (--ledger FILE writes every row)")
     return "\n".join(lines)
 
