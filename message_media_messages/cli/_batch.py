@@ -52,7 +52,7 @@ def run(client: Client, args: argparse.Namespace, out: Output) -> int:
     progress = None if args.no_progress else _progress.Progress(total, desc)
     try:
         result = _send(
-            client, args, reading, places, functools.partial(_on_progress, ledger, progress)
+            client, args, reading, places, functools.partial(_on_progress, ledger, progress, places)
         )
         with ledger.rewrite() if ledger else contextlib.nullcontext() as handle:
             summary = _output.summarize(
@@ -156,11 +156,14 @@ def _first_pass(
 
 
 def _on_progress(
-    ledger: _ledger.LedgerFile | None, progress: _progress.Progress | None, update: Any
-) -> None:
-    """Write the rows just settled to the ledger (first: they must not be lost), then show."""
+    ledger: _ledger.LedgerFile | None, progress: _progress.Progress | None,
+    places: _places.Places, update: Any,
+) -> None:  # fmt: skip
+    """Write the rows just settled to the ledger (first: they must not be lost), mark those
+    this run got accepted (--watch follows them), then show."""
     if ledger:
         ledger.write(update.rows)
+    places.sent(update.rows)
     if progress:
         progress(update)
 

@@ -7,6 +7,8 @@ from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+REPORTS, SENT = 1, 2  # a row's flags: it asked for delivery reports; this run got it accepted
+
 # How the SDK names a batch row (0-based): `messages[i]` opening a text or one of its "; "
 # separated problems or its "[...]" details. A quoted value (a row's own text echoed) is
 # matched first, to be kept as it is.
@@ -17,22 +19,30 @@ _ROW = re.compile(
 
 
 class Places:
-    """Each row's line in the input file, and whether it asked for delivery reports.
+    """Each row's line in the input file, whether it asked for delivery reports, and whether
+    this run (not an earlier run of its journal) got it accepted.
 
-    Filled once, by `track`, as the first pass reads the file; the SDK's row indexes (0-based
-    positions in the stream of messages) are looked up here. Flat memory: 5 bytes a row.
+    Filled by `track` as the first pass reads the file, then by `sent` as rows settle; the
+    SDK's row indexes (0-based positions in the stream of messages) are looked up here. Flat
+    memory: 5 bytes a row.
     """
 
     def __init__(self) -> None:
         self.lines = array("L")
-        self.reports = bytearray()
+        self.flags = bytearray()
 
     def track(self, rows: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[dict[str, Any]]:
         """The messages of `rows` (line, message), each row's place recorded as it passes."""
         for line, message in rows:
             self.lines.append(line)
-            self.reports.append(message.get("delivery_report") is True)
+            self.flags.append(REPORTS if message.get("delivery_report") is True else 0)
             yield message
+
+    def sent(self, rows: Iterable[Any]) -> None:
+        """Mark the rows of `rows` (a `BatchProgress.rows`: settled by this run) it accepted."""
+        for row in rows:
+            if row.outcome == "accepted" and 0 <= row.index < len(self.flags):
+                self.flags[row.index] |= SENT
 
     def line(self, index: int) -> int | None:
         """The file line row `index` starts on (None for an index the file did not have)."""
@@ -40,7 +50,11 @@ class Places:
 
     def wants_report(self, index: int) -> bool:
         """Whether row `index` asked for delivery reports."""
-        return 0 <= index < len(self.reports) and bool(self.reports[index])
+        return 0 <= index < len(self.flags) and bool(self.flags[index] & REPORTS)
+
+    def sent_now(self, index: int) -> bool:
+        """Whether this run got row `index` accepted (False for an earlier run's row)."""
+        return 0 <= index < len(self.flags) and bool(self.flags[index] & SENT)
 
     def describe(self, text: str, index: int | None = None) -> str:
         """An SDK text with its rows named by line: `messages[7].content: ...` becomes

@@ -3,7 +3,9 @@
 By default a live summary on stderr (rewritten in place on a terminal, a line every few
 seconds otherwise), then the final table and the messages not delivered on stdout; a line
 per delivery report and reply only with --verbose (JSON lines with --json). Only rows that
-asked for delivery reports are waited for: the others would never get one.
+asked for delivery reports are waited for: the others would never get one. So are only the
+rows this run sent: an earlier run of the journal may have read (and confirmed) the reports
+of its rows.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Tally:
     ids: dict[str, int]  # watched message id -> row index
     timeout: float
     not_watched: int = 0
+    earlier_run: int = 0  # of those not watched: asked for reports, sent by an earlier run
     final: dict[str, str] = field(default_factory=dict)  # message id -> final status
     codes: dict[str, str] = field(default_factory=dict)  # message id -> a report's error code
     reports: int = 0
@@ -83,6 +86,7 @@ class Tally:
         confirmed = {"delivery_reports": self.reports, "replies": self.replies}
         return {
             "type": "watch", "watched": len(self.ids), "not_watched": self.not_watched,
+            "earlier_run": self.earlier_run,
             "final": dict(Counter(self.final.values())), "pending": self.waiting,
             "timed_out": self.waiting > 0, "confirmed": confirmed,
             "undelivered": self.undelivered(places),
@@ -90,7 +94,11 @@ class Tally:
 
     def text(self, places: Places) -> str:
         """The human end of a watch: counts per status, then the messages not delivered."""
-        skipped = f"; {self.not_watched} sent without delivery_report" if self.not_watched else ""
+        reasons = [f"{n} {why}" for n, why in (
+            (self.not_watched - self.earlier_run, "sent without delivery_report"),
+            (self.earlier_run, "sent by an earlier run"),
+        ) if n]  # fmt: skip
+        skipped = f"; {', '.join(reasons)}" if reasons else ""
         lines = ["", f"Delivery of the {len(self.ids)} rows watched{skipped}:"]
         lines.append(_output.table(("status", "messages"), sorted(self.counts().items())))
         lines.append(f"confirmed {self.reports} delivery reports and {self.replies} replies")
@@ -145,12 +153,7 @@ def watch(
 ) -> bool:  # fmt: skip
     """Follow reports and replies (confirming them) until the watched messages are final;
     return False when the timeout came first."""
-    tally = Tally({m: i for m, i in accepted.items() if places.wants_report(i)},
-                  60.0 if args.watch_timeout is None else args.watch_timeout)  # fmt: skip
-    tally.not_watched = len(accepted) - len(tally.ids)
-    if tally.not_watched:
-        _note(f"{tally.not_watched} accepted rows asked for no delivery report: not watched "
-              f"({_exit.PROG} status MESSAGE_ID shows one's status)")  # fmt: skip
+    tally = _tally(accepted, places, 60.0 if args.watch_timeout is None else args.watch_timeout)
     verbose = args.verbose or out.json
     if verbose and tally.ids:
         out.note(f"\nwatching {len(tally.ids)} messages until final\n{_output.event_header()}")
@@ -164,6 +167,24 @@ def watch(
         _note(f"watch timed out after {tally.timeout:g} s: "
               f"{tally.waiting} watched messages are not final yet")  # fmt: skip
     return not tally.waiting
+
+
+def _tally(accepted: Mapping[str, int], places: Places, timeout: float) -> Tally:
+    """The watched rows of `accepted`: those that asked for reports and were sent by this run;
+    stderr says how many are not watched, and why."""
+    tally = Tally({m: i for m, i in accepted.items()
+                   if places.wants_report(i) and places.sent_now(i)}, timeout)  # fmt: skip
+    tally.not_watched = len(accepted) - len(tally.ids)
+    tally.earlier_run = sum(places.wants_report(i) and not places.sent_now(i)
+                            for i in accepted.values())  # fmt: skip
+    shows = f"{_exit.PROG} status MESSAGE_ID shows one's status"
+    if tally.not_watched > tally.earlier_run:
+        _note(f"{tally.not_watched - tally.earlier_run} accepted rows asked for no delivery "
+              f"report: not watched ({shows})")  # fmt: skip
+    if tally.earlier_run:
+        _note(f"{tally.earlier_run} rows accepted by an earlier run of the journal: not watched "
+              f"(its watch may have read their reports; {shows})")  # fmt: skip
+    return tally
 
 
 def _follow(

@@ -70,6 +70,7 @@ def test_json_lines_follow_only_the_rows_that_asked_for_reports(live, tmp_path: 
         "type": "watch",
         "watched": 3,
         "not_watched": 1,
+        "earlier_run": 0,
         "final": {"delivered": 2, "failed": 1},
         "pending": 0,
         "timed_out": False,
@@ -225,3 +226,30 @@ def test_a_time_that_is_not_a_finite_number_is_a_usage_error(option, tmp_path: P
     assert result.returncode == 2
     assert f"{option[0]}: must be a finite number > 0, not {option[1]}" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_a_resumed_run_watches_the_rows_it_sent_not_those_of_an_earlier_run(tmp_path: Path):
+    """Rows an earlier run of the journal accepted may have had their reports read (and
+    confirmed) by its watch: they are not waited for again (stderr says how many)."""
+    rows = [[f"+614915701{i:02d}", f"row {i}", "yes"] for i in range(101)]  # 2 requests
+    path = write_csv(tmp_path / "in.csv", WITH_REPORTS, rows)
+    argv = ["--json", "batch", str(path), "--journal", str(tmp_path / "run.journal"), "--watch",
+            "--poll-interval", "0.2", "--no-progress"]  # fmt: skip
+    with SandboxServer(realtime=True, step_seconds=0.1) as server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MESSAGEMEDIA_")}
+        env.update(MESSAGEMEDIA_API_KEY=server.api_key, MESSAGEMEDIA_API_SECRET=server.api_secret,
+                   MESSAGEMEDIA_BASE_URL=server.url)  # fmt: skip
+        command = [sys.executable, "-m", "message_media_messages", *argv]
+        server.fail_next("status", path="/v1/messages", method="POST", status=403)
+        first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=90)
+        assert first.returncode == 4, first.stderr  # the first 100 refused, row 100 accepted
+        watch = json.loads(first.stdout.splitlines()[-1])
+        assert (watch["watched"], watch["final"]) == (1, {"delivered": 1})
+        second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=90)
+    assert second.returncode == 0, second.stderr
+    lines = second.stdout.splitlines()
+    batch, watch = json.loads(lines[0]), json.loads(lines[-1])
+    assert batch["counts"] == {"accepted": 101}
+    assert (watch["watched"], watch["not_watched"], watch["earlier_run"]) == (100, 1, 1)
+    assert (watch["final"], watch["pending"]) == ({"delivered": 100}, 0)
+    assert "1 rows accepted by an earlier run of the journal: not watched" in second.stderr
