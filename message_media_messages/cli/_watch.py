@@ -134,6 +134,13 @@ class Live:
         self._write(f"\r\x1b[K{text}" if self.tty else f"{text}\n")
         self.shown = True
 
+    def clear(self) -> None:
+        """Take the live line off a terminal before other output takes its line (the next
+        `show` draws it again, at once)."""
+        if self.tty and self.shown:
+            self._write("\r\x1b[K")
+            self.shown, self.last = False, time.monotonic() - self.every
+
     def close(self) -> None:
         """End the live line on a terminal."""
         if self.tty and self.shown:
@@ -198,11 +205,13 @@ def _follow(
         before = tally.reports + tally.replies
         for report in client.delivery_reports.iter_unconfirmed():
             if verbose:
+                live.clear()  # a report line is not appended to the summary's
                 stdout.event("delivery_report", report)
             tally.reports += 1
             tally.settle(report.message_id, report.status, getattr(report, "error_code", None))
         for reply in client.replies.iter_unconfirmed():
             if verbose:
+                live.clear()
                 stdout.event("reply", reply)
             tally.replies += 1
         if stdout.gone():  # `| head` done: none of what follows would be read

@@ -38,12 +38,15 @@ def live(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
         yield server, runner(server, monkeypatch, capsys)
 
 
-def messagemedia(*argv: str, stderr: int | None = None, timeout: float = 90):
+def messagemedia(
+    *argv: str, stdout: int | None = None, stderr: int | None = None, timeout: float = 90
+):
     """The CLI as a user runs it: a subprocess (with --sandbox), no MESSAGEMEDIA_* settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MESSAGEMEDIA_")}
     command = [sys.executable, "-m", "message_media_messages", "--sandbox", *argv]
     return subprocess.run(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, timeout=timeout,
+        command, cwd=ROOT, env=env, text=True, timeout=timeout,
+        stdout=subprocess.PIPE if stdout is None else stdout,
         stderr=subprocess.PIPE if stderr is None else stderr,
     )  # fmt: skip
 
@@ -253,3 +256,28 @@ def test_a_resumed_run_watches_the_rows_it_sent_not_those_of_an_earlier_run(tmp_
     assert (watch["watched"], watch["not_watched"], watch["earlier_run"]) == (100, 1, 1)
     assert (watch["final"], watch["pending"]) == ({"delivered": 100}, 0)
     assert "1 rows accepted by an earlier run of the journal: not watched" in second.stderr
+
+
+def test_on_a_terminal_a_verbose_line_never_follows_the_live_summary_on_its_line(tmp_path: Path):
+    """stdout and stderr on one terminal: the in-place summary steps aside (its line cleared)
+    before a report line is printed, instead of the report being appended to it."""
+    soon = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3))  # after a summary
+    rows = [["+61491570156", "soon", "yes", soon]]
+    path = write_csv(tmp_path / "in.csv", SCHEDULED, rows)
+    leader, follower = pty.openpty()
+    try:
+        result = messagemedia("batch", str(path), "--watch", "-v", "--poll-interval", "0.2",
+                              stdout=follower, stderr=follower)  # fmt: skip
+        os.close(follower)
+        follower = -1
+        screen = _read_all(leader)
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+    assert result.returncode == 0, screen
+    assert "\x1b[Kwatching 1: waiting 1" in screen  # the summary was shown before the reports
+    reports = re.findall(r"^.*report  .*$", screen, re.MULTILINE)
+    assert len(reports) == 3, screen
+    for line in reports:
+        assert "watching" not in line.rsplit("\x1b[K", 1)[-1], repr(line)
