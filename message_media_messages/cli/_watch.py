@@ -202,6 +202,8 @@ def _follow(
     started = last_news = time.monotonic()
     stdout, verbose = out
     while tally.waiting:
+        if stdout.gone():  # `| head` done: nothing more would be read (nor confirmed unread)
+            raise _exit.OutputClosed("stdout was closed")
         before = tally.reports + tally.replies
         for report in client.delivery_reports.iter_unconfirmed():
             if verbose:
@@ -214,8 +216,6 @@ def _follow(
                 live.clear()
                 stdout.event("reply", reply)
             tally.replies += 1
-        if stdout.gone():  # `| head` done: none of what follows would be read
-            raise _exit.OutputClosed("stdout was closed")
         now = time.monotonic()
         live.show(tally.live(now - started), force=not tally.waiting)
         if not tally.waiting or now - started >= tally.timeout:
