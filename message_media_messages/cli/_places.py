@@ -24,7 +24,7 @@ class Places:
 
     Filled by `track` as the first pass reads the file, then by `sent` as rows settle; the
     SDK's row indexes (0-based positions in the stream of messages) are looked up here. Flat
-    memory: 5 bytes a row.
+    memory: an unsigned long and a byte a row (9 bytes on 64-bit Linux).
     """
 
     def __init__(self) -> None:
