@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from message_media_messages import MessageMediaMessagesClient as Client
+from message_media_messages import MessageMediaMessagesClient as Client, NotFoundError
 
 from . import _exit, _output
 from ._places import Places
@@ -229,10 +229,15 @@ def _follow(
 
 
 def _sweep(client: Client, tally: Tally) -> None:
-    """The status of up to `SWEPT` waiting messages (in case a report went missing)."""
+    """The status of up to `SWEPT` waiting messages (in case a report went missing); one the
+    API no longer knows (404: past its retention) stays waiting."""
     waiting = [m for m in tally.ids if m not in tally.final][:SWEPT]
     for message_id in waiting:
-        tally.settle(message_id, client.messages.get_message_status(message_id).status)
+        try:
+            status = client.messages.get_message_status(message_id).status
+        except NotFoundError:
+            continue
+        tally.settle(message_id, status)
 
 
 def _note(text: str) -> None:

@@ -281,3 +281,24 @@ def test_on_a_terminal_a_verbose_line_never_follows_the_live_summary_on_its_line
     assert len(reports) == 3, screen
     for line in reports:
         assert "watching" not in line.rsplit("\x1b[K", 1)[-1], repr(line)
+
+
+def test_a_message_the_api_no_longer_knows_stays_waiting_without_ending_the_watch(
+    tmp_path: Path,
+):
+    """A status sweep that meets a 404 (the message evicted: the API keeps a message 45 days,
+    this sandbox only 1) leaves that message waiting; the watch goes on to its timeout."""
+    rows = [["+61491570156", "a", "yes"], ["+61491570157", "b", "yes"]]
+    path = write_csv(tmp_path / "in.csv", WITH_REPORTS, rows)
+    with SandboxServer(max_messages=1) as server:  # a manual clock: no report ever comes
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MESSAGEMEDIA_")}
+        env.update(MESSAGEMEDIA_API_KEY=server.api_key, MESSAGEMEDIA_API_SECRET=server.api_secret,
+                   MESSAGEMEDIA_BASE_URL=server.url)  # fmt: skip
+        command = [sys.executable, "-m", "message_media_messages", "--json", "batch", str(path),
+                   "--no-journal", "--no-progress", "--watch", "--watch-timeout", "7"]  # fmt: skip
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=90)
+        assert server.request_log("/v1/messages/")  # a sweep asked for the statuses
+    assert result.returncode == 5, result.stderr
+    watch = json.loads(result.stdout.splitlines()[-1])
+    assert (watch["watched"], watch["pending"], watch["timed_out"]) == (2, 2, True)
+    assert "404" not in result.stderr
