@@ -134,22 +134,28 @@ def test_per_report_lines_only_with_verbose(live, tmp_path: Path):
 def test_on_a_terminal_the_summary_is_rewritten_in_place(tmp_path: Path):
     rows = [["+61491570156", "a", "yes"], ["+61491570157", "b", "yes"]]
     path = write_csv(tmp_path / "in.csv", WITH_REPORTS, rows)
-    leader, follower = pty.openpty()
-    try:
-        result = messagemedia("batch", str(path), "--watch", stderr=follower)
-        os.close(follower)
-        follower = -1
-        err = _read_all(leader)
-    finally:
-        os.close(leader)
-        if follower >= 0:
-            os.close(follower)
+    result, err = on_a_terminal("batch", str(path), "--watch")
     assert result.returncode == 0, err
     assert re.search(r"\r\x1b\[Kwatching 2: delivered 2; replies 0 \(\d+ of 60 s\)", err), err
     assert "report " not in result.stdout and "delivered  2" in result.stdout
     piped = messagemedia("batch", str(path), "--watch")  # stderr a pipe: plain lines
     assert re.search(r"^watching 2: delivered 2; replies 0 \(\d+ of 60 s\)$", piped.stderr, re.M)
     assert "\x1b[K" not in piped.stderr
+
+
+def on_a_terminal(*argv: str, stdout_too: bool = False):
+    """`messagemedia(*argv)` with stderr (and stdout too) a terminal: (result, what it showed)."""
+    leader, follower = pty.openpty()
+    try:
+        streams = {"stderr": follower, **({"stdout": follower} if stdout_too else {})}
+        result = messagemedia(*argv, **streams)
+        os.close(follower)
+        follower = -1
+        return result, _read_all(leader)
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
 
 
 def _read_all(fd: int) -> str:
@@ -264,17 +270,8 @@ def test_on_a_terminal_a_verbose_line_never_follows_the_live_summary_on_its_line
     soon = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3))  # after a summary
     rows = [["+61491570156", "soon", "yes", soon]]
     path = write_csv(tmp_path / "in.csv", SCHEDULED, rows)
-    leader, follower = pty.openpty()
-    try:
-        result = messagemedia("batch", str(path), "--watch", "-v", "--poll-interval", "0.2",
-                              stdout=follower, stderr=follower)  # fmt: skip
-        os.close(follower)
-        follower = -1
-        screen = _read_all(leader)
-    finally:
-        os.close(leader)
-        if follower >= 0:
-            os.close(follower)
+    argv = ("batch", str(path), "--watch", "-v", "--poll-interval", "0.2")
+    result, screen = on_a_terminal(*argv, stdout_too=True)
     assert result.returncode == 0, screen
     assert "\x1b[Kwatching 1: waiting 1" in screen  # the summary was shown before the reports
     reports = re.findall(r"^.*report  .*$", screen, re.MULTILINE)
