@@ -73,12 +73,12 @@ def checked(
         wire = validation.wire_message(row)  # type: ignore[arg-type]
     except ValidationError as exc:
         return None, f"{where(index)}: {exc.rule}"
-    problems = validation.message_problems(wire, None)
+    problems = validation.message_problems(wire, index)  # each says `messages[index].field`
     if not problems:
         return wire, _over(wire, index, max_segments)
     if region is not None:  # the number was read in `region`: none to suggest
         problems = [_in_region(p, wire, region) for p in problems]
-    return wire, "; ".join(f"{where(index)}.{p}" for p in problems)
+    return wire, "; ".join(map(str, problems))
 
 
 def where(index: int) -> str:
@@ -117,7 +117,8 @@ def _over(wire: dict[str, Any], index: int, max_segments: int | None) -> str | N
     parts = analyze(wire["content"]).segments
     if parts <= max_segments:
         return None
-    return f"{where(index)}.content: is {parts} SMS segments, over max_segments={max_segments}"
+    return str(Problem("content", f"is {parts} SMS segments, over max_segments={max_segments}",
+                       index))  # fmt: skip
 
 
 class Settled(NamedTuple):
