@@ -39,12 +39,17 @@ class Tally:
 
     ids: dict[str, int]  # watched message id -> row index
     timeout: float
-    not_watched: int = 0
-    earlier_run: int = 0  # of those not watched: asked for reports, sent by an earlier run
+    no_report: int = 0  # accepted rows not watched: they asked for no delivery report
+    earlier_run: int = 0  # ... and those an earlier run of the journal sent
     final: dict[str, str] = field(default_factory=dict)  # message id -> final status
     codes: dict[str, str] = field(default_factory=dict)  # message id -> a report's error code
     reports: int = 0
     replies: int = 0
+
+    @property
+    def not_watched(self) -> int:
+        """Accepted rows not watched, for either reason."""
+        return self.no_report + self.earlier_run
 
     @property
     def waiting(self) -> int:
@@ -95,7 +100,7 @@ class Tally:
     def text(self, places: Places) -> str:
         """The human end of a watch: counts per status, then the messages not delivered."""
         reasons = [f"{n} {why}" for n, why in (
-            (self.not_watched - self.earlier_run, "sent without delivery_report"),
+            (self.no_report, "sent without delivery_report"),
             (self.earlier_run, "sent by an earlier run"),
         ) if n]  # fmt: skip
         skipped = f"; {', '.join(reasons)}" if reasons else ""
@@ -166,7 +171,7 @@ def watch(
         out.note(f"\nwatching {len(tally.ids)} messages until final\n{_output.event_header()}")
     live = Live(sys.stderr, bool(tally.ids) and not args.no_progress)
     try:
-        _follow(client, tally, args.poll_interval, live, (out, verbose))
+        _follow(client, tally, args.poll_interval, live, out, verbose)
     finally:
         live.close()
     out.show(tally.document(places), tally.text(places), line=True)
@@ -179,15 +184,18 @@ def watch(
 def _tally(accepted: Mapping[str, int], places: Places, timeout: float) -> Tally:
     """The watched rows of `accepted`: those that asked for reports and were sent by this run;
     stderr says how many are not watched, and why."""
-    tally = Tally({m: i for m, i in accepted.items()
-                   if places.wants_report(i) and places.sent_now(i)}, timeout)  # fmt: skip
-    tally.not_watched = len(accepted) - len(tally.ids)
-    tally.earlier_run = sum(places.wants_report(i) and not places.sent_now(i)
-                            for i in accepted.values())  # fmt: skip
+    tally = Tally({}, timeout)
+    for message_id, index in accepted.items():
+        if not places.wants_report(index):
+            tally.no_report += 1
+        elif not places.sent_now(index):
+            tally.earlier_run += 1
+        else:
+            tally.ids[message_id] = index
     shows = f"{_exit.PROG} status MESSAGE_ID shows one's status"
-    if tally.not_watched > tally.earlier_run:
-        _note(f"{tally.not_watched - tally.earlier_run} accepted rows asked for no delivery "
-              f"report: not watched ({shows})")  # fmt: skip
+    if tally.no_report:
+        _note(f"{tally.no_report} accepted rows asked for no delivery report: not watched "
+              f"({shows})")  # fmt: skip
     if tally.earlier_run:
         _note(f"{tally.earlier_run} rows accepted by an earlier run of the journal: not watched "
               f"(its watch may have read their reports; {shows})")  # fmt: skip
@@ -195,12 +203,12 @@ def _tally(accepted: Mapping[str, int], places: Places, timeout: float) -> Tally
 
 
 def _follow(
-    client: Client, tally: Tally, interval: float, live: Live, out: tuple[_output.Output, bool]
-) -> None:
-    """The watch loop: read what came back, show it (`out`: where, and whether a line per
-    report), ask when it is quiet, until done or stdout's reader is gone (`OutputClosed`)."""
+    client: Client, tally: Tally, interval: float, live: Live, stdout: _output.Output,
+    verbose: bool,
+) -> None:  # fmt: skip
+    """The watch loop: read what came back, show it (`verbose`: a line per report and reply),
+    ask when it is quiet, until done or stdout's reader is gone (`OutputClosed`)."""
     started = last_news = time.monotonic()
-    stdout, verbose = out
     while tally.waiting:
         if stdout.gone():  # `| head` done: nothing more would be read (nor confirmed unread)
             raise _exit.OutputClosed("stdout was closed")
