@@ -77,11 +77,19 @@ class LedgerFile:
             raise
 
     def close(self) -> None:
-        """Close the file; if no row was ever written, remove it and leave the destination be."""
-        self._file.close()
-        if not self.live:
-            with contextlib.suppress(OSError):
-                os.unlink(self._temp)
+        """Close the file; if no row was ever written, remove it and leave the destination be.
+
+        Raises:
+            InputError: the last buffered rows could not be written (a full disk).
+        """
+        try:
+            self._file.close()  # flushes what a failed write left buffered
+        except OSError as exc:
+            raise self._error(exc) from None
+        finally:
+            if not self.live:
+                with contextlib.suppress(OSError):
+                    os.unlink(self._temp)
 
     def _create(self) -> tuple[str, IO[str]]:
         """A new file beside the destination (same directory: the replace is atomic)."""

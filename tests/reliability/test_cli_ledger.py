@@ -161,3 +161,30 @@ def test_a_completed_run_rewrites_the_ledger_in_input_order(sandbox: SandboxServ
     assert [int(line["index"]) for line in lines] == list(range(950))
     assert sum(line["outcome"] == "invalid" for line in lines) == 950 // 7
     assert not list(tmp_path.glob(".out.csv.*"))
+
+
+def _file_size_cap(limit: int):
+    """A child's cap on the size of any file it writes (what a full disk does to a write)."""
+    import resource
+
+    def cap() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails (EFBIG) instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return cap
+
+
+def test_a_ledger_that_fills_the_disk_is_one_clear_line_and_exit_2(
+    sandbox: SandboxServer, tmp_path: Path
+):
+    path = csv_file(tmp_path / "in.csv", 300)
+    ledger = tmp_path / "ledger.csv"
+    run = subprocess.run(
+        [*CLI, "batch", str(path), "--no-journal", "--no-progress", "--ledger", str(ledger)],
+        env=environment(sandbox), capture_output=True, text=True, timeout=60,
+        preexec_fn=_file_size_cap(4096),
+    )  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert lines[-1].startswith(f"messagemedia: error: cannot write the ledger {ledger}: "), lines
+    assert "unexpected" not in run.stderr and "Traceback" not in run.stderr
